@@ -1,0 +1,50 @@
+package org.amct.spi;
+
+/**
+ * An opened backend, owned and closed by whoever opened it. It serves a whole run: the API
+ * factorizes every layer's matrix through it.
+ *
+ * <p>Thread-safety: an implementation says so through {@link #isThreadSafe()}; when it returns
+ * {@code false}, callers use the instance from one thread at a time.
+ */
+public interface ComputeBackend extends AutoCloseable {
+
+    /**
+     * The identifier of the provider that opened this backend.
+     *
+     * @return the backend id
+     */
+    BackendId id();
+
+    /**
+     * The device this backend computes on, as reported to users.
+     *
+     * @return for example {@code "CPU, 2 threads (OpenBLAS 0.3.31)"}
+     */
+    String device();
+
+    /**
+     * Starts the factorization of {@code A}: computes all of its singular values and keeps what is
+     * needed to produce the leading left singular vectors later. {@code A} is not modified and is
+     * not retained after the returned factorization is closed.
+     *
+     * @param a the {@code n x m} matrix, with {@code 1 <= n <= m}
+     * @return the factorization, to be closed by the caller
+     * @throws IllegalArgumentException if {@code n > m} or {@code n == 0}
+     * @throws BackendException if the computation fails
+     */
+    Factorization factorize(DenseMatrix a);
+
+    /**
+     * Whether several threads may call {@link #factorize} at once on this instance.
+     *
+     * @return {@code true} if concurrent calls are allowed
+     */
+    default boolean isThreadSafe() {
+        return false;
+    }
+
+    /** Releases the backend's resources (native memory, device contexts). */
+    @Override
+    void close();
+}
