@@ -1,0 +1,24 @@
+/**
+ * amct's API: the model graph, the decomposition core, the decomposition-info and safetensors
+ * formats, backend discovery, and the entry points {@link org.amct.api.TensorDecompose}.
+ *
+ * <p>Settings read from the environment: the system property {@code amct.backend} (default: none),
+ * then the environment variable {@code AMCT_BACKEND} (default: none), force a backend by id;
+ * otherwise the available backend with the highest priority is used.
+ */
+module org.amct.api {
+    requires transitive org.amct.spi;
+    requires com.fasterxml.jackson.databind;
+    requires org.slf4j;
+
+    exports org.amct.api;
+    exports org.amct.api.exception;
+    exports org.amct.api.graph;
+    exports org.amct.api.format;
+    exports org.amct.api.backend;
+
+    opens org.amct.api.schema to
+            com.fasterxml.jackson.databind;
+
+    uses org.amct.spi.ComputeBackendProvider;
+}

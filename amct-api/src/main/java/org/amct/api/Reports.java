@@ -1,0 +1,81 @@
+package org.amct.api;
+
+import java.util.Arrays;
+import java.util.List;
+import org.amct.api.decompose.DecomposedLayer;
+import org.amct.api.decompose.Factors;
+import org.amct.api.decompose.LayerPlan;
+import org.amct.api.decompose.RankChoice;
+import org.amct.api.graph.Conv2d;
+
+/** Turns the decomposition core's results into the public report types. */
+final class Reports {
+    private Reports() {}
+
+    static LayerReport layer(String name, Conv2d conv, DecomposedLayer decomposed) {
+        Conv2d first = decomposed.first();
+        Conv2d last = decomposed.last();
+        RankChoice choice = decomposed.rankChoice();
+        long macsBefore = conv.weight().numel();
+        long macsAfter = first.weight().numel() + last.weight().numel();
+        return new LayerReport(
+                name,
+                decomposed.unfolding().mode().name(),
+                choice.rank(),
+                conv.inChannels(),
+                conv.outChannels(),
+                conv.kernelSize(),
+                conv.stride(),
+                shape(first),
+                shape(last),
+                conv.parameterCount(),
+                first.parameterCount() + last.parameterCount(),
+                macsBefore,
+                macsAfter,
+                decomposed.relativeError(),
+                decomposed.seconds(),
+                new Spectrum(
+                        decomposed.singularValues(),
+                        choice.threshold(),
+                        choice.vbmfRank(),
+                        choice.clampLow(),
+                        choice.clampHigh()));
+    }
+
+    /** A layer that shares its weight with one already decomposed: same factors, own layout. */
+    static DecomposedLayer reuse(DecomposedLayer shared, Conv2d conv) {
+        Conv2d first = Factors.newConv(conv, shared.first().weight(), false);
+        Conv2d last = Factors.newConv(conv, shared.last().weight(), true);
+        return new DecomposedLayer(
+                shared.unfolding(),
+                first,
+                last,
+                shared.rankChoice(),
+                shared.singularValues(),
+                shared.relativeError(),
+                0.0);
+    }
+
+    static LayerPlan plan(LayerReport report) {
+        return new LayerPlan(
+                report.name(),
+                report.inChannels(),
+                report.outChannels(),
+                report.kernelSize(),
+                report.stride(),
+                dilationOf(report),
+                1,
+                org.amct.api.decompose.DecomposeMode.valueOf(report.mode()),
+                report.firstShape(),
+                report.lastShape());
+    }
+
+    private static org.amct.api.graph.Size2d dilationOf(LayerReport report) {
+        // Eligible layers have dilation 1 on both axes (ALGORITHM.md section 1).
+        return org.amct.api.graph.Size2d.square(1);
+    }
+
+    private static List<Integer> shape(Conv2d conv) {
+        return Arrays.stream(conv.weight().shape()).boxed().toList();
+    }
+}

@@ -1,0 +1,224 @@
+package org.amct.api;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.amct.api.backend.BackendCatalog;
+import org.amct.api.backend.BackendRequest;
+import org.amct.api.backend.BackendSelection;
+import org.amct.api.decompose.DecomposedLayer;
+import org.amct.api.decompose.Eligibility;
+import org.amct.api.decompose.LayerDecomposer;
+import org.amct.api.decompose.LayerPlan;
+import org.amct.api.decompose.Replacement;
+import org.amct.api.decompose.Restructurer;
+import org.amct.api.exception.DecompositionException;
+import org.amct.api.graph.Conv2d;
+import org.amct.api.graph.Layer;
+import org.amct.api.graph.ModelGraph;
+import org.amct.api.graph.Tensor;
+import org.amct.api.schema.DecomposeInfoCodec;
+import org.amct.spi.BackendOptions;
+import org.amct.spi.ComputeBackend;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The two entry points, as in the reference tool's {@code tensor_decompose}: {@link
+ * #autoDecomposition} decomposes every eligible Conv2d of a model with its weights ("online");
+ * {@link #decomposeNetwork} changes a freshly built model's structure as a decomposition-info file
+ * says ("offline"), so that the decomposed weights can be loaded into it.
+ *
+ * <p>Neither changes its input model: each returns a new one. Both are safe to call concurrently on
+ * different models; each call opens its own backend.
+ */
+public final class TensorDecompose {
+    private static final Logger LOG = LoggerFactory.getLogger(TensorDecompose.class);
+
+    private TensorDecompose() {}
+
+    /**
+     * Decomposes every eligible Conv2d with the default options.
+     *
+     * @param model the model with its trained weights
+     * @return the decomposed model, the changes and a report per layer
+     * @throws org.amct.api.exception.NoUsableBackendException if no backend can run
+     * @throws DecompositionException if a layer's weights are invalid or the backend fails
+     */
+    public static DecompositionResult autoDecomposition(ModelGraph model) {
+        return autoDecomposition(model, DecompositionOptions.defaults());
+    }
+
+    /**
+     * Decomposes every eligible Conv2d and writes the decomposition-info file (when at least one
+     * layer was decomposed).
+     *
+     * @param model the model with its trained weights
+     * @param decomposeInfoFile the file to write
+     * @return the decomposed model, the changes and a report per layer
+     * @throws IOException if the file cannot be written; nothing is left behind then
+     */
+    public static DecompositionResult autoDecomposition(ModelGraph model, Path decomposeInfoFile)
+            throws IOException {
+        DecompositionOptions options =
+                DecompositionOptions.builder().decomposeInfoFile(decomposeInfoFile).build();
+        return autoDecompositionWritingInfo(model, options);
+    }
+
+    /**
+     * Decomposes every eligible Conv2d with the given options. An info file named in the options is
+     * written; an {@link IOException} while writing it is rethrown unchecked as {@link
+     * java.io.UncheckedIOException}.
+     *
+     * @param model the model with its trained weights
+     * @param options the settings
+     * @return the decomposed model, the changes and a report per layer
+     */
+    public static DecompositionResult autoDecomposition(
+            ModelGraph model, DecompositionOptions options) {
+        try {
+            return autoDecompositionWritingInfo(model, options);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static DecompositionResult autoDecompositionWritingInfo(
+            ModelGraph model, DecompositionOptions options) throws IOException {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(options, "options");
+        BackendSelection selection =
+                BackendCatalog.discover().select(BackendRequest.resolve(options.backend()));
+        Map<String, Conv2d> eligible = new LinkedHashMap<>();
+        List<SkippedLayer> skipped = new ArrayList<>();
+        sortConvs(model, eligible, skipped);
+        DecompositionResult result;
+        try (ComputeBackend backend =
+                selection.provider().open(new BackendOptions(options.threads()))) {
+            BackendInfo info =
+                    new BackendInfo(
+                            backend.id().value(),
+                            selection.chosen().descriptor().displayName(),
+                            backend.device(),
+                            selection.forced());
+            result = decomposeAll(model, eligible, skipped, backend, info, options);
+        }
+        if (options.decomposeInfoFile().isPresent()) {
+            return writeInfo(result, options.decomposeInfoFile().get());
+        }
+        return result;
+    }
+
+    /** Every Conv2d in model order, split into eligible ones and skipped ones with reasons. */
+    private static void sortConvs(
+            ModelGraph model, Map<String, Conv2d> eligible, List<SkippedLayer> skipped) {
+        Map<String, Layer> layers = new LinkedHashMap<>();
+        layers.put("", model.root());
+        layers.putAll(model.layers());
+        layers.forEach(
+                (name, layer) -> {
+                    if (!(layer instanceof Conv2d conv)) {
+                        return;
+                    }
+                    Optional<String> reason = Eligibility.reasonToSkip(conv);
+                    if (reason.isPresent()) {
+                        LOG.debug("Layer '{}' left unchanged: {}", name, reason.get());
+                        skipped.add(new SkippedLayer(name, reason.get()));
+                    } else if (!Eligibility.hasSupportedDtype(conv)) {
+                        String why = "weight dtype " + conv.weight().dtype() + " is not supported";
+                        LOG.warn("Layer '{}' left unchanged: {}", name, why);
+                        skipped.add(new SkippedLayer(name, why));
+                    } else {
+                        eligible.put(name, conv);
+                    }
+                });
+    }
+
+    private static DecompositionResult decomposeAll(
+            ModelGraph model,
+            Map<String, Conv2d> eligible,
+            List<SkippedLayer> skipped,
+            ComputeBackend backend,
+            BackendInfo info,
+            DecompositionOptions options) {
+        Map<Tensor, DecomposedLayer> byWeight = new IdentityHashMap<>();
+        Map<String, List<String>> changes = new LinkedHashMap<>();
+        List<LayerReport> reports = new ArrayList<>();
+        ModelGraph result = model;
+        int done = 0;
+        for (Map.Entry<String, Conv2d> entry : eligible.entrySet()) {
+            String name = entry.getKey();
+            Conv2d conv = entry.getValue();
+            if (Thread.currentThread().isInterrupted()) {
+                throw new DecompositionException(
+                        "Interrupted before layer '" + name + "'; the input model is unchanged");
+            }
+            DecomposedLayer shared = byWeight.get(conv.weight());
+            DecomposedLayer decomposed =
+                    shared != null
+                            ? Reports.reuse(shared, conv)
+                            : LayerDecomposer.decompose(
+                                    name, conv, backend, options.rankPolicy() == RankPolicy.FULL);
+            byWeight.putIfAbsent(conv.weight(), decomposed);
+            result = Replacement.apply(result, name, decomposed.first(), decomposed.last());
+            changes.put(name, Replacement.newNames(name));
+            reports.add(Reports.layer(name, conv, decomposed));
+            LOG.info(
+                    "Layer '{}' decomposed: {} rank {} error {} in {} s",
+                    name,
+                    decomposed.unfolding().mode(),
+                    decomposed.rankChoice().rank(),
+                    decomposed.relativeError(),
+                    decomposed.seconds());
+            options.progress().layerDone(++done, eligible.size(), name);
+        }
+        return new DecompositionResult(result, changes, info, reports, skipped, Optional.empty());
+    }
+
+    private static DecompositionResult writeInfo(DecompositionResult result, Path file)
+            throws IOException {
+        if (result.layers().isEmpty()) {
+            LOG.info("No layer was decomposed: no decomposition-info file written to {}", file);
+            return result;
+        }
+        List<LayerPlan> plans = result.layers().stream().map(Reports::plan).toList();
+        DecomposeInfoCodec.write(file, plans);
+        return new DecompositionResult(
+                result.model(),
+                result.changes(),
+                result.backend(),
+                result.layers(),
+                result.skipped(),
+                Optional.of(file));
+    }
+
+    /**
+     * Changes a freshly built model's structure as a decomposition-info file says: each listed
+     * Conv2d becomes two convs with fresh default-initialised weights, ready for the decomposed
+     * weights to be loaded with {@link ModelGraph#loadStateDict}. The whole file is checked against
+     * the model before anything changes.
+     *
+     * @param model the freshly built model; not modified
+     * @param decomposeInfoFile the file written by {@link #autoDecomposition} (or the reference)
+     * @return the restructured model and the changes
+     * @throws IOException if the file cannot be read
+     * @throws org.amct.api.exception.DecompositionInfoException if the file is malformed
+     * @throws org.amct.api.exception.ModelMismatchException if a listed layer does not match
+     */
+    public static NetworkDecomposition decomposeNetwork(ModelGraph model, Path decomposeInfoFile)
+            throws IOException {
+        Objects.requireNonNull(model, "model");
+        List<LayerPlan> plans = DecomposeInfoCodec.read(decomposeInfoFile);
+        Restructurer.Result result =
+                Restructurer.apply(
+                        model, plans, decomposeInfoFile.toString(), new SplittableRandom(0));
+        return new NetworkDecomposition(result.model(), result.changes());
+    }
+}

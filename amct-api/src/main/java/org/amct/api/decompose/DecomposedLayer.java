@@ -1,0 +1,23 @@
+package org.amct.api.decompose;
+
+import org.amct.api.graph.Conv2d;
+
+/**
+ * One layer after decomposition: the two new convs and the numbers behind them.
+ *
+ * @param unfolding the unfolding that was factorized (mode and shape)
+ * @param first the first new conv
+ * @param last the last new conv
+ * @param rankChoice how the rank was chosen
+ * @param singularValues all singular values of the unfolding, descending
+ * @param relativeError {@code ||W - W'|| / ||W||} of the float64 factors
+ * @param seconds wall time spent on the layer
+ */
+public record DecomposedLayer(
+        Unfolding unfolding,
+        Conv2d first,
+        Conv2d last,
+        RankChoice rankChoice,
+        double[] singularValues,
+        double relativeError,
+        double seconds) {}

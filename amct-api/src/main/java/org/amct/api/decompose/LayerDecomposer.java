@@ -1,0 +1,163 @@
+package org.amct.api.decompose;
+
+import org.amct.api.exception.DecompositionException;
+import org.amct.api.graph.Conv2d;
+import org.amct.api.graph.DType;
+import org.amct.api.graph.Tensor;
+import org.amct.spi.BackendException;
+import org.amct.spi.ComputeBackend;
+import org.amct.spi.DenseMatrix;
+import org.amct.spi.Factorization;
+import org.amct.spi.SvdResult;
+
+/**
+ * Decomposes one eligible layer on a backend: unfold in float64, one factorization, the rank rule
+ * on its spectrum, the leading vectors for that rank only, then the two new convs cast back to the
+ * layer's dtype.
+ */
+public final class LayerDecomposer {
+    private LayerDecomposer() {}
+
+    /**
+     * Decomposes a layer.
+     *
+     * @param name the layer's name, for messages
+     * @param conv an eligible layer with a floating-point weight
+     * @param backend the backend to factorize on
+     * @param fullRank keep every singular value (rank {@code n}) instead of the rank rule
+     * @return the new convs and the numbers behind them
+     * @throws DecompositionException if the weight holds NaN or infinity, or the backend fails
+     */
+    public static DecomposedLayer decompose(
+            String name, Conv2d conv, ComputeBackend backend, boolean fullRank) {
+        long start = System.nanoTime();
+        checkFinite(name, conv.weight());
+        Unfolding unfolding = Unfolding.of(conv);
+        DenseMatrix a = unfolding.matrix(conv.weight());
+        try (Factorization factorization = backend.factorize(a)) {
+            double[] s = factorization.singularValues();
+            checkSpectrum(name, s, unfolding, backend);
+            RankChoice choice =
+                    fullRank
+                            ? new RankChoice(s.length, s.length, 0.0, s.length, s.length, false)
+                            : RankSelector.choose(
+                                    s,
+                                    conv.inChannels(),
+                                    conv.outChannels(),
+                                    conv.kernelSize().height(),
+                                    conv.kernelSize().width());
+            SvdResult svd = factorization.truncate(choice.rank());
+            DType dtype = conv.weight().dtype();
+            Tensor firstWeight = Factors.firstWeight(unfolding, svd, dtype);
+            Tensor lastWeight = Factors.lastWeight(unfolding, svd, dtype);
+            double error = relativeError(a, svd);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new DecomposedLayer(
+                    unfolding,
+                    Factors.newConv(conv, firstWeight, false),
+                    Factors.newConv(conv, lastWeight, true),
+                    choice,
+                    s,
+                    error,
+                    seconds);
+        } catch (BackendException e) {
+            throw new DecompositionException(
+                    "Layer '"
+                            + name
+                            + "': backend '"
+                            + backend.id()
+                            + "' failed on its "
+                            + unfolding.rows()
+                            + " x "
+                            + unfolding.cols()
+                            + " matrix: "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    private static void checkFinite(String name, Tensor weight) {
+        long bad = weight.firstNonFiniteIndex();
+        if (bad >= 0) {
+            throw new DecompositionException(
+                    "Layer '"
+                            + name
+                            + "': weight element "
+                            + bad
+                            + " (flat index into shape "
+                            + java.util.Arrays.toString(weight.shape())
+                            + ") is "
+                            + weight.getDouble(bad)
+                            + ". Fix or retrain the weights before decomposing.");
+        }
+    }
+
+    private static void checkSpectrum(
+            String name, double[] s, Unfolding unfolding, ComputeBackend backend) {
+        boolean valid = s.length == unfolding.rows();
+        for (int i = 0; valid && i < s.length; i++) {
+            valid = Double.isFinite(s[i]) && s[i] >= 0 && (i == 0 || s[i] <= s[i - 1]);
+        }
+        if (!valid) {
+            throw new DecompositionException(
+                    "Layer '"
+                            + name
+                            + "': backend '"
+                            + backend.id()
+                            + "' returned an invalid spectrum (expected "
+                            + unfolding.rows()
+                            + " finite, non-negative, descending values). This is a backend bug.");
+        }
+    }
+
+    /**
+     * {@code ||A - P P^T A|| / ||A||}; 0 for an all-zero matrix. Since {@code P} has orthonormal
+     * columns this is {@code sqrt(||A||^2 - ||P^T A||^2) / ||A||}, which is cheap but loses
+     * accuracy to cancellation when the error is tiny; then the residual is formed explicitly.
+     */
+    static double relativeError(DenseMatrix a, SvdResult svd) {
+        double total = sumOfSquares(a.backingArray());
+        if (total == 0) {
+            return 0.0;
+        }
+        double kept = sumOfSquares(svd.projection().backingArray());
+        double ratio = Math.max(0.0, total - kept) / total;
+        if (ratio > CANCELLATION_LIMIT) {
+            return Math.sqrt(ratio);
+        }
+        return Math.sqrt(residualSquares(a, svd) / total);
+    }
+
+    private static final double CANCELLATION_LIMIT = 1e-6;
+
+    /** {@code ||A - P C||^2}, one row of the product at a time. */
+    private static double residualSquares(DenseMatrix a, SvdResult svd) {
+        double[] p = svd.leftVectors().backingArray();
+        double[] c = svd.projection().backingArray();
+        double[] values = a.backingArray();
+        int m = a.cols();
+        int r = svd.rank();
+        double[] row = new double[m];
+        double sum = 0;
+        for (int i = 0; i < a.rows(); i++) {
+            System.arraycopy(values, i * m, row, 0, m);
+            for (int k = 0; k < r; k++) {
+                double weight = p[i * r + k];
+                int offset = k * m;
+                for (int j = 0; j < m; j++) {
+                    row[j] -= weight * c[offset + j];
+                }
+            }
+            sum += sumOfSquares(row);
+        }
+        return sum;
+    }
+
+    private static double sumOfSquares(double[] values) {
+        double sum = 0;
+        for (double v : values) {
+            sum += v * v;
+        }
+        return sum;
+    }
+}

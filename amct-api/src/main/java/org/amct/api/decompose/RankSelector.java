@@ -1,0 +1,104 @@
+package org.amct.api.decompose;
+
+/**
+ * The rank rule of ALGORITHM.md section 3: empirical VBMF with Brent's bounded search for the noise
+ * variance, then the clamp to {@code [L/(d+1), L/d]} and rounding to a multiple of 16.
+ */
+public final class RankSelector {
+    private static final double TAU_FACTOR = 2.5129;
+    private static final double X_TOLERANCE = 1e-5;
+    private static final int MAX_EVALUATIONS = 500;
+
+    private RankSelector() {}
+
+    /**
+     * Chooses the rank of a layer from all singular values of its unfolding.
+     *
+     * @param singularValues all {@code n} singular values, descending
+     * @param inChannels the layer's input channels
+     * @param outChannels the layer's output channels
+     * @param kernelH the kernel height
+     * @param kernelW the kernel width
+     * @return the rank and how it was found
+     */
+    public static RankChoice choose(
+            double[] singularValues, int inChannels, int outChannels, int kernelH, int kernelW) {
+        int n = singularValues.length;
+        int bigM = Math.max(inChannels, outChannels) * Math.max(kernelH, kernelW);
+        int d = Math.min(inChannels, outChannels) >= 256 ? 4 : 6;
+        int clampLow = n / (d + 1);
+        int clampHigh = n / d;
+        double threshold = vbmfThreshold(singularValues, n, bigM);
+        if (!Double.isFinite(threshold)) {
+            return new RankChoice(n, -1, Double.NaN, clampLow, clampHigh, true);
+        }
+        int vbmfRank = 0;
+        for (double s : singularValues) {
+            if (s > threshold) {
+                vbmfRank++;
+            }
+        }
+        int clamped = Math.max(Math.min(vbmfRank, clampHigh), clampLow);
+        int rounded = Math.max(16, ((clamped + 8) / 16) * 16);
+        if (rounded < 0.9 * clamped) {
+            rounded += 16;
+        }
+        return new RankChoice(
+                Math.min(rounded, n), vbmfRank, threshold, clampLow, clampHigh, false);
+    }
+
+    /** The VBMF threshold on singular values, or NaN when a step meets invalid numbers. */
+    static double vbmfThreshold(double[] s, int bigL, int bigM) {
+        double alpha = (double) bigL / bigM;
+        double tau = TAU_FACTOR * Math.sqrt(alpha);
+        double xubar = (1 + tau) * (1 + alpha / tau);
+        int eHub = (int) Math.min(Math.ceil(bigL / (1 + alpha)) - 1, bigL) - 1;
+        if (eHub < 0 || eHub + 1 >= bigL) {
+            return Double.NaN;
+        }
+        double sumSquares = 0;
+        for (double v : s) {
+            sumSquares += v * v;
+        }
+        double upper = sumSquares / ((double) bigL * bigM);
+        double tailMean = 0;
+        for (int i = eHub; i < bigL; i++) {
+            tailMean += s[i] * s[i];
+        }
+        tailMean /= bigL - eHub;
+        double lower = Math.max(s[eHub + 1] * s[eHub + 1] / (bigM * xubar), tailMean / bigM);
+        double sigma2;
+        if (lower <= upper) {
+            sigma2 =
+                    BoundedBrent.minimize(
+                            v -> objective(v, s, alpha, bigM, xubar),
+                            lower,
+                            upper,
+                            X_TOLERANCE,
+                            MAX_EVALUATIONS);
+        } else {
+            sigma2 = (lower + upper) / 2;
+        }
+        return Math.sqrt(bigM * sigma2 * (1 + tau) * (1 + alpha / tau));
+    }
+
+    /** The EVBMF free energy as a function of the noise variance. */
+    static double objective(double sigma2, double[] s, double alpha, int bigM, double xubar) {
+        double total = 0;
+        for (double v : s) {
+            double x = v * v / (bigM * sigma2);
+            if (x > xubar) {
+                double t = tau(x, alpha);
+                total += x - t + Math.log((t + 1) / x) + alpha * Math.log(t / alpha + 1);
+            } else if (x <= xubar) {
+                total += x - Math.log(x);
+            }
+        }
+        return total;
+    }
+
+    private static double tau(double x, double alpha) {
+        double shifted = x - (1 + alpha);
+        return 0.5 * (shifted + Math.sqrt(shifted * shifted - 4 * alpha));
+    }
+}
