@@ -56,6 +56,24 @@ final class Reports {
                 0.0);
     }
 
+    static LayerInspection inspection(String name, Conv2d conv, String reason, Integer rank) {
+        boolean eligible = reason == null;
+        return new LayerInspection(
+                name,
+                conv.inChannels(),
+                conv.outChannels(),
+                conv.kernelSize(),
+                conv.stride(),
+                conv.groups(),
+                eligible,
+                java.util.Optional.ofNullable(reason),
+                eligible
+                        ? java.util.Optional.of(
+                                org.amct.api.decompose.Unfolding.of(conv).mode().name())
+                        : java.util.Optional.empty(),
+                rank == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(rank));
+    }
+
     static LayerPlan plan(LayerReport report) {
         return new LayerPlan(
                 report.name(),

@@ -116,29 +116,37 @@ public final class TensorDecompose {
         return result;
     }
 
-    /** Every Conv2d in model order, split into eligible ones and skipped ones with reasons. */
-    private static void sortConvs(
-            ModelGraph model, Map<String, Conv2d> eligible, List<SkippedLayer> skipped) {
+    private static Map<String, Layer> allLayers(ModelGraph model) {
         Map<String, Layer> layers = new LinkedHashMap<>();
         layers.put("", model.root());
         layers.putAll(model.layers());
-        layers.forEach(
-                (name, layer) -> {
-                    if (!(layer instanceof Conv2d conv)) {
-                        return;
-                    }
-                    Optional<String> reason = Eligibility.reasonToSkip(conv);
-                    if (reason.isPresent()) {
-                        LOG.debug("Layer '{}' left unchanged: {}", name, reason.get());
-                        skipped.add(new SkippedLayer(name, reason.get()));
-                    } else if (!Eligibility.hasSupportedDtype(conv)) {
-                        String why = "weight dtype " + conv.weight().dtype() + " is not supported";
-                        LOG.warn("Layer '{}' left unchanged: {}", name, why);
-                        skipped.add(new SkippedLayer(name, why));
-                    } else {
-                        eligible.put(name, conv);
-                    }
-                });
+        return layers;
+    }
+
+    /** Every Conv2d in model order, split into eligible ones and skipped ones with reasons. */
+    private static void sortConvs(
+            ModelGraph model, Map<String, Conv2d> eligible, List<SkippedLayer> skipped) {
+        allLayers(model)
+                .forEach(
+                        (name, layer) -> {
+                            if (!(layer instanceof Conv2d conv)) {
+                                return;
+                            }
+                            Optional<String> reason = Eligibility.reasonToSkip(conv);
+                            if (reason.isPresent()) {
+                                LOG.debug("Layer '{}' left unchanged: {}", name, reason.get());
+                                skipped.add(new SkippedLayer(name, reason.get()));
+                            } else if (!Eligibility.hasSupportedDtype(conv)) {
+                                String why =
+                                        "weight dtype "
+                                                + conv.weight().dtype()
+                                                + " is not supported";
+                                LOG.warn("Layer '{}' left unchanged: {}", name, why);
+                                skipped.add(new SkippedLayer(name, why));
+                            } else {
+                                eligible.put(name, conv);
+                            }
+                        });
     }
 
     private static DecompositionResult decomposeAll(
@@ -197,6 +205,49 @@ public final class TensorDecompose {
                 result.layers(),
                 result.skipped(),
                 Optional.of(file));
+    }
+
+    /**
+     * Says, for every Conv2d in model order, whether it would be decomposed and why not, its mode,
+     * and (when asked) the rank it would get. Nothing is changed.
+     *
+     * @param model the model
+     * @param options the backend settings (used only when {@code withRanks})
+     * @param withRanks whether to factorize eligible layers to find their ranks
+     * @return one inspection per Conv2d
+     * @throws DecompositionException if {@code withRanks} and a layer's weights are invalid
+     */
+    public static List<LayerInspection> inspect(
+            ModelGraph model, DecompositionOptions options, boolean withRanks) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(options, "options");
+        Map<String, Conv2d> eligible = new LinkedHashMap<>();
+        List<SkippedLayer> skipped = new ArrayList<>();
+        sortConvs(model, eligible, skipped);
+        Map<String, Integer> ranks = new LinkedHashMap<>();
+        if (withRanks && !eligible.isEmpty()) {
+            BackendSelection selection =
+                    BackendCatalog.discover().select(BackendRequest.resolve(options.backend()));
+            try (ComputeBackend backend =
+                    selection.provider().open(new BackendOptions(options.threads()))) {
+                eligible.forEach(
+                        (name, conv) ->
+                                ranks.put(name, LayerDecomposer.rankOf(name, conv, backend)));
+            }
+        }
+        Map<String, String> reasons = new LinkedHashMap<>();
+        skipped.forEach(s -> reasons.put(s.name(), s.reason()));
+        List<LayerInspection> out = new ArrayList<>();
+        allLayers(model)
+                .forEach(
+                        (name, layer) -> {
+                            if (layer instanceof Conv2d conv) {
+                                out.add(
+                                        Reports.inspection(
+                                                name, conv, reasons.get(name), ranks.get(name)));
+                            }
+                        });
+        return out;
     }
 
     /**
