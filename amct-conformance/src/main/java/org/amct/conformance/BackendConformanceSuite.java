@@ -1,0 +1,426 @@
+package org.amct.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.amct.conformance.ReferenceFixtures.FixtureCase;
+import org.amct.spi.ComputeBackend;
+import org.amct.spi.DenseMatrix;
+import org.amct.spi.Factorization;
+import org.amct.spi.SvdResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The shared conformance tests of the backend contract (STYLE.md sections 3 and 9). A backend
+ * module has one {@code <Name>BackendConformanceTest extends BackendConformanceSuite} that
+ * implements {@link #openBackend()}; the backend is opened once per test class and closed after.
+ *
+ * <p>Covered: 1x1, wide and square matrices; rejection of {@code n > m} and {@code n == 0};
+ * rank-deficient, all-zero, identity and repeated-singular-value matrices; values near {@code
+ * 1e-300} and {@code 1e+300}; valid spectra ({@link SvdAssertions#assertValidSpectrum}); {@code
+ * truncate} at several ranks on one factorization (orthonormal {@code P}, {@code projection = P^T
+ * A}, Eckart-Young error); range checks; idempotent close; untouched input; agreement with the
+ * {@link ReferenceSvd} oracle; and agreement with the reference tool's singular values on its
+ * fixtures. Random matrices come from fixed seeds, which every failure message names.
+ *
+ * <p>Fixture cases with more than {@link #DEFAULT_FIXTURE_ELEMENT_LIMIT} elements are skipped
+ * unless the system property {@value #FULL_PROPERTY} is {@code true}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class BackendConformanceSuite {
+    /** The system property that also runs the large fixture cases. */
+    public static final String FULL_PROPERTY = "amct.conformance.full";
+
+    /** The largest fixture matrix ({@code n * m} elements) checked by default. */
+    public static final long DEFAULT_FIXTURE_ELEMENT_LIMIT = 600L * 600L;
+
+    private ComputeBackend backend;
+
+    /** For subclasses. */
+    protected BackendConformanceSuite() {}
+
+    /**
+     * Opens the backend under test; called once per test class, and the suite closes it after.
+     *
+     * @return a newly opened backend
+     */
+    protected abstract ComputeBackend openBackend();
+
+    /**
+     * The largest fixture matrix, in {@code n * m} elements, that this run checks: {@link
+     * #DEFAULT_FIXTURE_ELEMENT_LIMIT}, or unlimited when {@value #FULL_PROPERTY} is {@code true}. A
+     * deliberately slow backend (such as the Jacobi oracle) may lower it.
+     *
+     * @return the limit
+     */
+    protected long fixtureElementLimit() {
+        return Boolean.getBoolean(FULL_PROPERTY) ? Long.MAX_VALUE : DEFAULT_FIXTURE_ELEMENT_LIMIT;
+    }
+
+    @BeforeAll
+    final void openSharedBackend() {
+        backend = openBackend();
+    }
+
+    @AfterAll
+    final void closeSharedBackend() {
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    /** The backend opened for this test class. */
+    private ComputeBackend backend() {
+        return backend;
+    }
+
+    static Stream<Shape> shapes() {
+        return Stream.of(
+                new Shape(1, 1, 11),
+                new Shape(1, 9, 12),
+                new Shape(3, 3, 13),
+                new Shape(5, 8, 14),
+                new Shape(16, 16, 15),
+                new Shape(24, 70, 16),
+                new Shape(64, 64, 17),
+                new Shape(50, 150, 18),
+                new Shape(120, 200, 19));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    void spectrumIsFiniteDescendingAndKeepsTheFrobeniusNorm(Shape shape) {
+        DenseMatrix a = shape.gaussian();
+        try (Factorization factorization = backend().factorize(a)) {
+            SvdAssertions.assertValidSpectrum(factorization.singularValues(), a, shape.toString());
+        }
+    }
+
+    @Test
+    void factorizesOneByOneMatrix() {
+        DenseMatrix a = DenseMatrix.wrap(1, 1, new double[] {-2.5});
+        try (Factorization factorization = backend().factorize(a)) {
+            assertArrayEquals(
+                    new double[] {2.5}, factorization.singularValues(), 2.5 * 4 * Tolerances.EPS);
+            SvdResult result = factorization.truncate(1);
+            assertEquals(1.0, Math.abs(result.leftVectors().get(0, 0)), 4 * Tolerances.EPS);
+            SvdAssertions.assertProjection(result, a, 1, "1x1");
+        }
+    }
+
+    @Test
+    void singularValuesReturnsAFreshArrayEachCall() {
+        Shape shape = new Shape(6, 10, 21);
+        try (Factorization factorization = backend().factorize(shape.gaussian())) {
+            double[] first = factorization.singularValues();
+            double[] copy = first.clone();
+            Arrays.fill(first, -1);
+            double[] second = factorization.singularValues();
+            assertNotSame(first, second, shape + ": singularValues() returned the same array");
+            assertArrayEquals(copy, second, shape + ": singularValues() changed");
+        }
+    }
+
+    @Test
+    void rejectsMatrixWithMoreRowsThanColumns() {
+        DenseMatrix tall = new Shape(5, 4, 22).gaussian();
+        assertThrows(IllegalArgumentException.class, () -> backend().factorize(tall).close());
+    }
+
+    @Test
+    void rejectsMatrixWithoutRows() {
+        DenseMatrix empty = DenseMatrix.wrap(0, 5, new double[0]);
+        DenseMatrix nothing = DenseMatrix.wrap(0, 0, new double[0]);
+        assertThrows(IllegalArgumentException.class, () -> backend().factorize(empty).close());
+        assertThrows(IllegalArgumentException.class, () -> backend().factorize(nothing).close());
+    }
+
+    @Test
+    void truncateRejectsRankOutOfRange() {
+        Shape shape = new Shape(7, 9, 23);
+        try (Factorization factorization = backend().factorize(shape.gaussian())) {
+            for (int rank : new int[] {0, -1, 8, Integer.MAX_VALUE}) {
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> factorization.truncate(rank),
+                        shape + ": truncate(" + rank + ") accepted");
+            }
+        }
+    }
+
+    @Test
+    void closingAFactorizationTwiceIsHarmless() {
+        Factorization factorization = backend().factorize(new Shape(4, 6, 24).gaussian());
+        factorization.close();
+        factorization.close();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    void truncateAtSeveralRanksGivesOrthonormalVectorsProjectionAndOptimalError(Shape shape) {
+        DenseMatrix a = shape.gaussian();
+        int n = shape.rows();
+        int[] ranks =
+                IntStream.of(n, 1, Math.max(1, n / 4), Math.max(1, n / 2)).distinct().toArray();
+        try (Factorization factorization = backend().factorize(a)) {
+            double[] s = factorization.singularValues();
+            for (int rank : ranks) {
+                String context = shape + " rank=" + rank;
+                SvdResult result = factorization.truncate(rank);
+                checkTruncation(result, a, s, rank, context);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    void doesNotModifyTheInputMatrix(Shape shape) {
+        DenseMatrix a = shape.gaussian();
+        double[] before = a.toArray();
+        try (Factorization factorization = backend().factorize(a)) {
+            factorization.singularValues();
+            factorization.truncate(Math.max(1, shape.rows() / 2));
+        }
+        SvdAssertions.assertUnchanged(before, a, shape.toString());
+    }
+
+    static Stream<Arguments> rankDeficientShapes() {
+        return Stream.of(
+                Arguments.of(new Shape(10, 10, 31), 1),
+                Arguments.of(new Shape(20, 30, 32), 5),
+                Arguments.of(new Shape(64, 100, 33), 16));
+    }
+
+    @ParameterizedTest(name = "{0} rank={1}")
+    @MethodSource("rankDeficientShapes")
+    void handlesRankDeficientMatrix(Shape shape, int rank) {
+        DenseMatrix a = TestMatrices.lowRank(shape.rows(), shape.cols(), rank, shape.seed());
+        String context = shape + " rank=" + rank;
+        ReferenceSvd reference = ReferenceSvd.of(a);
+        try (Factorization factorization = backend().factorize(a)) {
+            double[] s = factorization.singularValues();
+            SvdAssertions.assertValidSpectrum(s, a, context);
+            SvdAssertions.assertSpectrumMatches(
+                    s, reference.singularValues(), shape.rows(), shape.cols(), context);
+            SvdResult result = factorization.truncate(rank);
+            checkTruncation(result, a, s, rank, context);
+            checkTruncation(factorization.truncate(shape.rows()), a, s, shape.rows(), context);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}x{1}")
+    @MethodSource("smallShapes")
+    void handlesAllZeroMatrix(int rows, int cols) {
+        DenseMatrix a = DenseMatrix.wrap(rows, cols, new double[rows * cols]);
+        String context = "zeros " + rows + "x" + cols;
+        try (Factorization factorization = backend().factorize(a)) {
+            double[] s = factorization.singularValues();
+            assertArrayEquals(new double[rows], s, context + ": singular values");
+            for (int rank : new int[] {1, rows}) {
+                SvdResult result = factorization.truncate(rank);
+                SvdAssertions.assertOrthonormalColumns(result.leftVectors(), rows, cols, context);
+                assertArrayEquals(
+                        new double[rank * cols],
+                        result.projection().toArray(),
+                        context + ": P^T A of a zero matrix");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}x{1}")
+    @MethodSource("smallShapes")
+    void handlesIdentity(int rows, int cols) {
+        DenseMatrix a = TestMatrices.identity(rows, cols);
+        String context = "identity " + rows + "x" + cols;
+        try (Factorization factorization = backend().factorize(a)) {
+            double[] s = factorization.singularValues();
+            double[] ones = new double[rows];
+            Arrays.fill(ones, 1.0);
+            SvdAssertions.assertSpectrumMatches(s, ones, rows, cols, context);
+            for (int rank : new int[] {rows, 1, Math.max(1, rows / 2)}) {
+                checkTruncation(
+                        factorization.truncate(rank), a, s, rank, context + " rank=" + rank);
+            }
+        }
+    }
+
+    static Stream<Arguments> smallShapes() {
+        return Stream.of(
+                Arguments.of(1, 1), Arguments.of(4, 9), Arguments.of(7, 7), Arguments.of(30, 45));
+    }
+
+    @ParameterizedTest(name = "seed={0}")
+    @ValueSource(longs = {41, 42})
+    void handlesRepeatedSingularValues(long seed) {
+        double[] exact = {5, 5, 5, 3, 3, 2, 1, 1, 1, 1, 0.5, 0.5, 0, 0, 0};
+        int cols = 25;
+        DenseMatrix a = TestMatrices.withSingularValues(exact, cols, seed);
+        String context = "repeated " + exact.length + "x" + cols + " seed=" + seed;
+        try (Factorization factorization = backend().factorize(a)) {
+            double[] s = factorization.singularValues();
+            SvdAssertions.assertValidSpectrum(s, a, context);
+            SvdAssertions.assertSpectrumMatches(s, exact, exact.length, cols, context);
+            for (int rank : new int[] {2, 3, 4, 8, 13, exact.length}) {
+                checkTruncation(
+                        factorization.truncate(rank), a, s, rank, context + " rank=" + rank);
+            }
+        }
+    }
+
+    static Stream<Arguments> extremeScales() {
+        return Stream.of(
+                Arguments.of(1e-300, 51L),
+                Arguments.of(3e-300, 52L),
+                Arguments.of(1e+300, 53L),
+                Arguments.of(4e+299, 54L));
+    }
+
+    @ParameterizedTest(name = "scale={0} seed={1}")
+    @MethodSource("extremeScales")
+    void scalesCorrectlyNearTheLimitsOfFloat64(double scale, long seed) {
+        Shape shape = new Shape(40, 60, seed);
+        DenseMatrix unit = shape.gaussian();
+        DenseMatrix a = TestMatrices.scaled(unit, scale);
+        String context = shape + " scale=" + scale;
+        ReferenceSvd reference = ReferenceSvd.of(unit);
+        try (Factorization factorization = backend().factorize(a)) {
+            double[] s = factorization.singularValues();
+            SvdAssertions.assertValidSpectrum(s, a, context);
+            double[] unscaled = Arrays.stream(s).map(value -> value / scale).toArray();
+            SvdAssertions.assertSpectrumMatches(
+                    unscaled, reference.singularValues(), shape.rows(), shape.cols(), context);
+            SvdResult result = factorization.truncate(10);
+            assertTrue(
+                    Arrays.stream(result.projection().backingArray()).allMatch(Double::isFinite),
+                    context + ": P^T A has NaN or Inf");
+            checkTruncation(result, a, s, 10, context);
+            SvdAssertions.assertLeftVectorsMatch(
+                    result.leftVectors(), reference, shape.cols(), context);
+        }
+    }
+
+    static Stream<Shape> oracleShapes() {
+        return Stream.of(
+                new Shape(2, 3, 61),
+                new Shape(12, 12, 62),
+                new Shape(30, 80, 63),
+                new Shape(90, 120, 64));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("oracleShapes")
+    void agreesWithReferenceSvdOnGaussianMatrices(Shape shape) {
+        DenseMatrix a = shape.gaussian();
+        checkAgainstReference(a, shape.toString());
+    }
+
+    @ParameterizedTest(name = "seed={0}")
+    @ValueSource(longs = {71, 72})
+    void agreesWithReferenceSvdOnWellSeparatedSpectrum(long seed) {
+        double[] values = IntStream.range(0, 24).mapToDouble(i -> Math.pow(2, -i / 4.0)).toArray();
+        DenseMatrix a = TestMatrices.withSingularValues(values, 40, seed);
+        int compared = checkAgainstReference(a, "separated 24x40 seed=" + seed);
+        assertTrue(
+                compared >= 12,
+                "separated seed=" + seed + ": only " + compared + " vectors compared");
+    }
+
+    static List<FixtureCase> fixtureCases() throws IOException {
+        return ReferenceFixtures.decomposedCases(ReferenceFixtures.directory());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtureCases")
+    void agreesWithReferenceFixture(FixtureCase fixture) throws IOException {
+        assumeTrue(
+                fixture.elementCount() <= fixtureElementLimit(),
+                () ->
+                        fixture
+                                + " has "
+                                + fixture.elementCount()
+                                + " elements, over the limit of "
+                                + fixtureElementLimit()
+                                + "; run with -D"
+                                + FULL_PROPERTY
+                                + "=true");
+        Map<String, FixtureTensor> tensors =
+                ReferenceFixtures.readSafetensors(
+                        ReferenceFixtures.directory().resolve(fixture.file()));
+        FixtureTensor weight = tensors.get("weight");
+        int[] shape = weight.shape();
+        assertEquals(
+                fixture.mode(),
+                UnfoldingMode.of(shape[0], shape[1], shape[2], shape[3]),
+                fixture + ": mode");
+        DenseMatrix a = Unfolding.of(weight);
+        String context = fixture + " (" + a.rows() + "x" + a.cols() + ")";
+        try (Factorization factorization = backend().factorize(a)) {
+            double[] s = factorization.singularValues();
+            SvdAssertions.assertValidSpectrum(s, a, context);
+            SvdAssertions.assertSpectrumMatches(
+                    s, tensors.get("singular_values").toArray(), a.rows(), a.cols(), context);
+            SvdResult result = factorization.truncate(fixture.rank());
+            double relativeSquared = checkTruncation(result, a, s, fixture.rank(), context);
+            double expected = fixture.eckartYoungRelError() * fixture.eckartYoungRelError();
+            double tolerance = Tolerances.residualSquares(a.rows(), a.cols(), 1.0);
+            assertTrue(
+                    Math.abs(relativeSquared - expected) <= tolerance,
+                    context
+                            + ": relative squared error "
+                            + relativeSquared
+                            + ", reference "
+                            + expected
+                            + ", tolerance "
+                            + tolerance);
+        }
+    }
+
+    private int checkAgainstReference(DenseMatrix a, String context) {
+        ReferenceSvd reference = ReferenceSvd.of(a);
+        try (Factorization factorization = backend().factorize(a)) {
+            double[] s = factorization.singularValues();
+            SvdAssertions.assertSpectrumMatches(
+                    s, reference.singularValues(), a.rows(), a.cols(), context);
+            SvdResult result = factorization.truncate(a.rows());
+            checkTruncation(result, a, s, a.rows(), context);
+            return SvdAssertions.assertLeftVectorsMatch(
+                    result.leftVectors(), reference, a.cols(), context);
+        }
+    }
+
+    private static double checkTruncation(
+            SvdResult result, DenseMatrix a, double[] s, int rank, String context) {
+        SvdAssertions.assertProjection(result, a, rank, context);
+        SvdAssertions.assertOrthonormalColumns(result.leftVectors(), a.rows(), a.cols(), context);
+        return SvdAssertions.assertOptimalResidual(result.leftVectors(), a, s, context);
+    }
+
+    /** A random test matrix: its shape and seed, which name it in failure messages. */
+    record Shape(int rows, int cols, long seed) {
+        DenseMatrix gaussian() {
+            return TestMatrices.gaussian(rows, cols, seed);
+        }
+
+        @Override
+        public String toString() {
+            return rows + "x" + cols + " seed=" + seed;
+        }
+    }
+}
