@@ -1,0 +1,87 @@
+package org.amct.backend.openblas;
+
+import java.util.Objects;
+import org.amct.spi.BackendException;
+import org.amct.spi.BackendId;
+import org.amct.spi.ComputeBackend;
+import org.amct.spi.DenseMatrix;
+import org.amct.spi.Factorization;
+
+/**
+ * The opened {@code openblas} backend. Each {@link #factorize} call goes through the Gram matrix
+ * with native BLAS and LAPACK; see {@link OpenBlasFactorization} for the method, its memory and its
+ * accuracy.
+ *
+ * <p>Threads: OpenBLAS has one thread count for the whole process. This backend sets it to its own
+ * count when it opens and again before each native step, so that the count it was opened with is
+ * the one in force while it computes, even if something else in the process changed it meanwhile.
+ * Two backends with different counts used at the same time would fight over that setting.
+ *
+ * <p>Thread-safety: not thread-safe ({@link #isThreadSafe()} is {@code false}). OpenBLAS itself can
+ * be called from several threads, but each call already runs on {@code threads} native threads, so
+ * concurrent factorizations would oversubscribe the CPU (on a shared machine OpenBLAS's spinning
+ * threads then slow down by an order of magnitude) and multiply the peak memory. Use one instance
+ * from one thread at a time.
+ */
+final class OpenBlasBackend implements ComputeBackend {
+    private final OpenBlasLibrary library;
+    private final int threads;
+    private boolean closed;
+
+    /**
+     * Opens the backend and sets OpenBLAS's thread count.
+     *
+     * @param library the loaded library
+     * @param threads the thread count, {@code >= 1}
+     * @throws BackendException if the thread count cannot be set
+     */
+    OpenBlasBackend(OpenBlasLibrary library, int threads) {
+        this.library = Objects.requireNonNull(library, "library");
+        this.threads = threads;
+        library.useThreads(threads);
+    }
+
+    @Override
+    public BackendId id() {
+        return OpenBlasBackendProvider.ID;
+    }
+
+    @Override
+    public String device() {
+        return library.describe(threads);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException also if {@code a} has a NaN or infinite element
+     * @throws IllegalStateException if the backend is closed
+     */
+    @Override
+    public Factorization factorize(DenseMatrix a) {
+        Objects.requireNonNull(a, "a");
+        if (closed) {
+            throw new IllegalStateException("Backend 'openblas' is closed");
+        }
+        return OpenBlasFactorization.compute(a, () -> library.useThreads(threads));
+    }
+
+    /**
+     * No: see the class documentation.
+     *
+     * @return {@code false}
+     */
+    @Override
+    public boolean isThreadSafe() {
+        return false;
+    }
+
+    /**
+     * Closes the backend. It holds no native memory of its own (each factorization owns and frees
+     * its buffers); OpenBLAS stays loaded, as native libraries do until the JVM exits.
+     */
+    @Override
+    public void close() {
+        closed = true;
+    }
+}

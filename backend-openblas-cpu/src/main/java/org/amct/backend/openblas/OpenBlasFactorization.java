@@ -1,0 +1,416 @@
+package org.amct.backend.openblas;
+
+import static org.bytedeco.openblas.global.openblas.CblasColMajor;
+import static org.bytedeco.openblas.global.openblas.CblasLower;
+import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas.CblasTrans;
+import static org.bytedeco.openblas.global.openblas.LAPACKE_dormtr;
+import static org.bytedeco.openblas.global.openblas.LAPACKE_dstemr;
+import static org.bytedeco.openblas.global.openblas.LAPACKE_dsterf;
+import static org.bytedeco.openblas.global.openblas.LAPACKE_dsytrd;
+import static org.bytedeco.openblas.global.openblas.LAPACK_COL_MAJOR;
+import static org.bytedeco.openblas.global.openblas.cblas_dgemm;
+import static org.bytedeco.openblas.global.openblas.cblas_dscal;
+import static org.bytedeco.openblas.global.openblas.cblas_dsyrk;
+
+import java.util.Arrays;
+import java.util.Objects;
+import org.amct.spi.BackendException;
+import org.amct.spi.DenseMatrix;
+import org.amct.spi.Factorization;
+import org.amct.spi.SvdResult;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The factorization of an {@code n x m} matrix {@code A} ({@code n <= m}) through its Gram matrix,
+ * computing only what the decomposition needs.
+ *
+ * <p>Method. {@code A} is scaled by {@code 2^-e}, the power of two nearest its largest absolute
+ * element (exact, and safe for elements near {@code 1e-300} or {@code 1e+300}), streamed to native
+ * memory a block of columns at a time. {@code factorize}: {@code G = A A^T} by {@code dsyrk}
+ * ({@code n^2 m} flops), one reduction {@code G = Q T Q^T} to a symmetric tridiagonal {@code T} by
+ * {@code dsytrd} ({@code 4/3 n^3}), and all eigenvalues of {@code T} by {@code dsterf} ({@code
+ * O(n^2)}); the singular values are {@code 2^e sqrt(max(lambda, 0))}, descending. {@code T} and the
+ * Householder reflectors of {@code Q} are kept. {@code truncate(r)}: the top {@code r} eigenvectors
+ * of {@code T} by {@code dstemr} (MRRR, {@code O(n r)}), {@code P = Q Z} by {@code dormtr} ({@code
+ * 2 n^2 r}), and {@code P^T A} by {@code dgemm} ({@code 2 n m r}), scaled back by {@code 2^e}.
+ *
+ * <p>Memory, in doubles beyond the input {@code A} (which is only read, never copied whole), with
+ * {@code b = min(m, max(64, 2^22 / n))} the columns of a streamed block:
+ *
+ * <ul>
+ *   <li>{@code factorize}: peak {@code n^2} ({@code G}) {@code + n b} (block) {@code + 5n} ({@code
+ *       d, e, tau} and the copies {@code dsterf} overwrites) {@code + 32n} ({@code dsytrd}'s
+ *       workspace);
+ *   <li>kept until {@link #close()}: {@code n^2 + 4n} ({@code G} holding the reflectors, {@code d,
+ *       e, tau}, the singular values);
+ *   <li>{@code truncate(r)}: peak {@code n^2 + 4n} (kept) {@code + n r} (eigenvectors {@code Z},
+ *       then {@code P}) {@code + n r + r m} (the returned {@code P} and {@code P^T A} on the Java
+ *       heap) {@code + b (n + r)} (a block and its product) {@code + 33n + 32r} ({@code dstemr}'s
+ *       and {@code dormtr}'s workspaces, the copies of {@code d, e}).
+ * </ul>
+ *
+ * So the peak is {@code n^2 + 2 n r + r m + b (n + r) + O(n)}: for the ranks the decomposition
+ * picks ({@code r <= n/4}, {@code n <= m}) at most {@code 1.75 n m} plus the 32 MiB block, and
+ * {@code 4 n m} in the extreme {@code r = n = m}. Native buffers are freed by {@link #close()} and
+ * at the end of each call.
+ *
+ * <p>Accuracy. Going through {@code G} squares the condition number: each {@code s_i^2} is accurate
+ * to about {@code n eps s_max^2}, so small singular values carry an absolute error of about {@code
+ * n eps s_max^2 / s_i}, within the contract of the conformance suite. The vectors are accurate to
+ * about {@code n eps s_max^2 / gap_i}.
+ *
+ * <p>Not thread-safe: one caller uses it, then closes it.
+ */
+final class OpenBlasFactorization implements Factorization {
+    private static final Logger LOG = LoggerFactory.getLogger(OpenBlasFactorization.class);
+
+    private static final byte LOWER = 'L';
+    private static final byte LEFT = 'L';
+    private static final byte NO_TRANSPOSE = 'N';
+    private static final byte VECTORS = 'V';
+    private static final byte BY_INDEX = 'I';
+
+    private final DenseMatrix a;
+    private final int rows;
+    private final int cols;
+    private final int exponent;
+    private final Runnable threadSetting;
+    private double[] singularValues;
+    private DoublePointer reflectors;
+    private DoublePointer diagonal;
+    private DoublePointer offDiagonal;
+    private DoublePointer tau;
+    private boolean closed;
+
+    private OpenBlasFactorization(DenseMatrix a, int exponent, Runnable threadSetting) {
+        this.a = a;
+        this.rows = a.rows();
+        this.cols = a.cols();
+        this.exponent = exponent;
+        this.threadSetting = threadSetting;
+    }
+
+    /**
+     * Factorizes {@code a}: all singular values, and the tridiagonal form kept for {@link
+     * #truncate}.
+     *
+     * @param a the {@code n x m} matrix, {@code 1 <= n <= m}, finite; not modified
+     * @param threadSetting sets OpenBLAS's thread count; run before each native step
+     * @return the factorization, owned by the caller
+     * @throws IllegalArgumentException if the shape is wrong or an element is NaN or infinite
+     * @throws BackendException if a native routine fails
+     */
+    static OpenBlasFactorization compute(DenseMatrix a, Runnable threadSetting) {
+        Objects.requireNonNull(threadSetting, "threadSetting");
+        if (a.rows() == 0 || a.rows() > a.cols()) {
+            throw new IllegalArgumentException(
+                    "Backend 'openblas' factorizes n x m matrices with 1 <= n <= m, got "
+                            + a.rows()
+                            + " x "
+                            + a.cols());
+        }
+        OpenBlasFactorization factorization =
+                new OpenBlasFactorization(a, scaleExponent(a), threadSetting);
+        boolean complete = false;
+        try {
+            factorization.reduce();
+            complete = true;
+            return factorization;
+        } finally {
+            if (!complete) {
+                factorization.close();
+            }
+        }
+    }
+
+    @Override
+    public double[] singularValues() {
+        return singularValues.clone();
+    }
+
+    @Override
+    public SvdResult truncate(int rank) {
+        if (closed) {
+            throw new IllegalStateException("This factorization of backend 'openblas' is closed");
+        }
+        if (rank < 1 || rank > rows) {
+            throw new IllegalArgumentException(
+                    "rank must be in [1, "
+                            + rows
+                            + "] for a "
+                            + rows
+                            + " x "
+                            + cols
+                            + " matrix, got "
+                            + rank);
+        }
+        threadSetting.run();
+        long start = System.nanoTime();
+        try (DoublePointer vectors = tridiagonalEigenvectors(rank)) {
+            int info =
+                    LAPACKE_dormtr(
+                            LAPACK_COL_MAJOR,
+                            LEFT,
+                            LOWER,
+                            NO_TRANSPOSE,
+                            rows,
+                            rank,
+                            reflectors,
+                            rows,
+                            tau,
+                            vectors,
+                            rows);
+            OpenBlasLapack.check(info, "LAPACKE_dormtr", rows, cols);
+            double[] left = leftVectors(vectors, rank);
+            double[] projection = projection(vectors, rank);
+            LOG.debug(
+                    "openblas: truncated {} x {} to rank {} in {} ms",
+                    rows,
+                    cols,
+                    rank,
+                    (System.nanoTime() - start) / 1_000_000);
+            return new SvdResult(
+                    DenseMatrix.wrap(rows, rank, left), DenseMatrix.wrap(rank, cols, projection));
+        }
+    }
+
+    /** Frees the native buffers; calling it again does nothing. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Pointer buffer : new Pointer[] {reflectors, diagonal, offDiagonal, tau}) {
+            if (buffer != null) {
+                buffer.close();
+            }
+        }
+        reflectors = null;
+        diagonal = null;
+        offDiagonal = null;
+        tau = null;
+    }
+
+    /**
+     * The exponent {@code e} of the power of two that {@code A} is divided by: that of its largest
+     * absolute element, at least {@link Double#MIN_EXPONENT} so that {@code 2^-e} is a double.
+     */
+    private static int scaleExponent(DenseMatrix a) {
+        double[] data = a.backingArray();
+        double max = 0.0;
+        for (int i = 0; i < data.length; i++) {
+            double magnitude = Math.abs(data[i]);
+            if (!(magnitude <= Double.MAX_VALUE)) {
+                throw new IllegalArgumentException(
+                        "Backend 'openblas': element ("
+                                + i / a.cols()
+                                + ", "
+                                + i % a.cols()
+                                + ") of the "
+                                + a.rows()
+                                + " x "
+                                + a.cols()
+                                + " matrix is "
+                                + data[i]
+                                + "; only finite matrices can be factorized");
+            }
+            max = Math.max(max, magnitude);
+        }
+        return max == 0.0 ? 0 : Math.max(Math.getExponent(max), Double.MIN_EXPONENT);
+    }
+
+    /** Forms {@code G}, reduces it to tridiagonal form and computes the singular values. */
+    private void reduce() {
+        threadSetting.run();
+        long start = System.nanoTime();
+        reflectors = gram();
+        long gramDone = System.nanoTime();
+        diagonal = OpenBlasBuffers.allocate(rows);
+        offDiagonal = OpenBlasBuffers.allocate(rows);
+        tau = OpenBlasBuffers.allocate(rows);
+        int info =
+                LAPACKE_dsytrd(
+                        LAPACK_COL_MAJOR,
+                        LOWER,
+                        rows,
+                        reflectors,
+                        rows,
+                        diagonal,
+                        offDiagonal,
+                        tau);
+        OpenBlasLapack.check(info, "LAPACKE_dsytrd", rows, cols);
+        long reduced = System.nanoTime();
+        singularValues = computeSingularValues();
+        LOG.debug(
+                "openblas: factorized {} x {} in {} ms (gram {} ms, tridiagonal {} ms, values {} ms)",
+                rows,
+                cols,
+                (System.nanoTime() - start) / 1_000_000,
+                (gramDone - start) / 1_000_000,
+                (reduced - gramDone) / 1_000_000,
+                (System.nanoTime() - reduced) / 1_000_000);
+    }
+
+    /** {@code G = (2^-e A)(2^-e A)^T}, column-major, lower triangle set, upper triangle zero. */
+    private DoublePointer gram() {
+        DoublePointer gram = OpenBlasBuffers.allocate((long) rows * rows);
+        boolean complete = false;
+        try (OpenBlasColumnBlocks blocks =
+                new OpenBlasColumnBlocks(a, Math.scalb(1.0, -exponent))) {
+            Pointer.memset(gram, 0, (long) rows * rows * Double.BYTES);
+            for (int block = 0; block < blocks.count(); block++) {
+                int width = blocks.columns(block);
+                cblas_dsyrk(
+                        CblasColMajor,
+                        CblasLower,
+                        CblasTrans,
+                        rows,
+                        width,
+                        1.0,
+                        blocks.load(block),
+                        width,
+                        1.0,
+                        gram,
+                        rows);
+            }
+            complete = true;
+            return gram;
+        } finally {
+            if (!complete) {
+                gram.close();
+            }
+        }
+    }
+
+    /**
+     * All eigenvalues of {@code T} by {@code dsterf}, as singular values of {@code A}, descending.
+     */
+    private double[] computeSingularValues() {
+        double[] eigenvalues = new double[rows];
+        try (DoublePointer d = OpenBlasBuffers.copyOf(diagonal, rows);
+                DoublePointer e = OpenBlasBuffers.copyOf(offDiagonal, rows)) {
+            OpenBlasLapack.check(LAPACKE_dsterf(rows, d, e), "LAPACKE_dsterf", rows, cols);
+            OpenBlasBuffers.read(d, 0, eigenvalues, 0, rows);
+        }
+        Arrays.sort(eigenvalues);
+        double[] values = new double[rows];
+        for (int i = 0; i < rows; i++) {
+            double eigenvalue = Math.max(eigenvalues[rows - 1 - i], 0.0);
+            values[i] = Math.scalb(Math.sqrt(eigenvalue), exponent);
+        }
+        return values;
+    }
+
+    /**
+     * The eigenvectors of {@code T} for its {@code rank} largest eigenvalues, by {@code dstemr}.
+     *
+     * @return a column-major {@code n x rank} buffer, eigenvalues ascending, owned by the caller
+     */
+    private DoublePointer tridiagonalEigenvectors(int rank) {
+        DoublePointer vectors = OpenBlasBuffers.allocate((long) rows * rank);
+        boolean complete = false;
+        try (DoublePointer d = OpenBlasBuffers.copyOf(diagonal, rows);
+                DoublePointer e = OpenBlasBuffers.copyOf(offDiagonal, rows);
+                DoublePointer values = OpenBlasBuffers.allocate(rows);
+                IntPointer found = new IntPointer(1);
+                IntPointer support = new IntPointer(2L * rank);
+                IntPointer tryRelativeAccuracy = new IntPointer(1)) {
+            tryRelativeAccuracy.put(0, 1);
+            int info =
+                    LAPACKE_dstemr(
+                            LAPACK_COL_MAJOR,
+                            VECTORS,
+                            BY_INDEX,
+                            rows,
+                            d,
+                            e,
+                            0.0,
+                            0.0,
+                            rows - rank + 1,
+                            rows,
+                            found,
+                            values,
+                            vectors,
+                            rows,
+                            rank,
+                            support,
+                            tryRelativeAccuracy);
+            OpenBlasLapack.check(info, "LAPACKE_dstemr", rows, cols);
+            if (found.get() != rank) {
+                throw new BackendException(
+                        "Backend 'openblas': LAPACKE_dstemr found "
+                                + found.get()
+                                + " eigenvectors of the "
+                                + rows
+                                + " x "
+                                + rows
+                                + " tridiagonal matrix where "
+                                + rank
+                                + " were asked for");
+            }
+            complete = true;
+            return vectors;
+        } finally {
+            if (!complete) {
+                vectors.close();
+            }
+        }
+    }
+
+    /** {@code P} as a row-major {@code n x rank} array, columns in descending order. */
+    private double[] leftVectors(DoublePointer vectors, int rank) {
+        double[] left = new double[rows * rank];
+        double[] column = new double[rows];
+        for (int k = 0; k < rank; k++) {
+            OpenBlasBuffers.read(vectors, (long) (rank - 1 - k) * rows, column, 0, rows);
+            for (int i = 0; i < rows; i++) {
+                left[i * rank + k] = column[i];
+            }
+        }
+        return left;
+    }
+
+    /** {@code P^T A} as a row-major {@code rank x m} array, one block of columns at a time. */
+    private double[] projection(DoublePointer vectors, int rank) {
+        double[] projection = new double[rank * cols];
+        double scaleBack = Math.scalb(1.0, exponent);
+        try (OpenBlasColumnBlocks blocks = new OpenBlasColumnBlocks(a, Math.scalb(1.0, -exponent));
+                DoublePointer product = OpenBlasBuffers.allocate((long) blocks.width() * rank)) {
+            for (int block = 0; block < blocks.count(); block++) {
+                int width = blocks.columns(block);
+                int first = blocks.firstColumn(block);
+                // product (width x rank) = A_block^T (width x n) * Z (n x rank), column-major
+                cblas_dgemm(
+                        CblasColMajor,
+                        CblasNoTrans,
+                        CblasNoTrans,
+                        width,
+                        rank,
+                        rows,
+                        1.0,
+                        blocks.load(block),
+                        width,
+                        vectors,
+                        rows,
+                        0.0,
+                        product,
+                        width);
+                if (scaleBack != 1.0) {
+                    cblas_dscal(width * rank, scaleBack, product, 1);
+                }
+                for (int k = 0; k < rank; k++) {
+                    OpenBlasBuffers.read(
+                            product,
+                            (long) (rank - 1 - k) * width,
+                            projection,
+                            k * cols + first,
+                            width);
+                }
+            }
+        }
+        return projection;
+    }
+}
