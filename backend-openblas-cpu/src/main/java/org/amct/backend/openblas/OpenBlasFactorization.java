@@ -4,23 +4,16 @@ import static org.bytedeco.openblas.global.openblas.CblasColMajor;
 import static org.bytedeco.openblas.global.openblas.CblasLower;
 import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas.CblasTrans;
-import static org.bytedeco.openblas.global.openblas.LAPACKE_dormtr;
-import static org.bytedeco.openblas.global.openblas.LAPACKE_dstemr;
-import static org.bytedeco.openblas.global.openblas.LAPACKE_dsterf;
-import static org.bytedeco.openblas.global.openblas.LAPACKE_dsytrd;
-import static org.bytedeco.openblas.global.openblas.LAPACK_COL_MAJOR;
 import static org.bytedeco.openblas.global.openblas.cblas_dgemm;
 import static org.bytedeco.openblas.global.openblas.cblas_dscal;
 import static org.bytedeco.openblas.global.openblas.cblas_dsyrk;
 
-import java.util.Arrays;
 import java.util.Objects;
 import org.amct.spi.BackendException;
 import org.amct.spi.DenseMatrix;
 import org.amct.spi.Factorization;
 import org.amct.spi.SvdResult;
 import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,15 +22,16 @@ import org.slf4j.LoggerFactory;
  * The factorization of an {@code n x m} matrix {@code A} ({@code n <= m}) through its Gram matrix,
  * computing only what the decomposition needs.
  *
- * <p>Method. {@code A} is scaled by {@code 2^-e}, the power of two nearest its largest absolute
- * element (exact, and safe for elements near {@code 1e-300} or {@code 1e+300}), streamed to native
- * memory a block of columns at a time. {@code factorize}: {@code G = A A^T} by {@code dsyrk}
- * ({@code n^2 m} flops), one reduction {@code G = Q T Q^T} to a symmetric tridiagonal {@code T} by
- * {@code dsytrd} ({@code 4/3 n^3}), and all eigenvalues of {@code T} by {@code dsterf} ({@code
- * O(n^2)}); the singular values are {@code 2^e sqrt(max(lambda, 0))}, descending. {@code T} and the
- * Householder reflectors of {@code Q} are kept. {@code truncate(r)}: the top {@code r} eigenvectors
- * of {@code T} by {@code dstemr} (MRRR, {@code O(n r)}), {@code P = Q Z} by {@code dormtr} ({@code
- * 2 n^2 r}), and {@code P^T A} by {@code dgemm} ({@code 2 n m r}), scaled back by {@code 2^e}.
+ * <p>Method. {@code A} is scaled by {@code 2^-e}, {@code e} being the binary exponent of its
+ * largest absolute element (exact, and safe for elements near {@code 1e-300} or {@code 1e+300}),
+ * and streamed to native memory a block of columns at a time. {@code factorize}: {@code G = A A^T}
+ * by {@code dsyrk} ({@code n^2 m} flops), one reduction {@code G = Q T Q^T} to a symmetric
+ * tridiagonal {@code T} by {@code dsytrd} ({@code 4/3 n^3}), and all eigenvalues of {@code T} by
+ * {@code dsterf} ({@code O(n^2)}); the singular values are {@code 2^e sqrt(max(lambda, 0))},
+ * descending. {@code T} and the Householder reflectors of {@code Q} are kept. {@code truncate(r)}:
+ * the top {@code r} eigenvectors of {@code T} by {@code dstemr} (MRRR, {@code O(n r)}), {@code P =
+ * Q Z} by {@code dormtr} ({@code 2 n^2 r}), and {@code P^T A} by {@code dgemm} ({@code 2 n m r}),
+ * scaled back by {@code 2^e}.
  *
  * <p>Memory, in doubles beyond the input {@code A} (which is only read, never copied whole), with
  * {@code b = min(m, max(64, 2^22 / n))} the columns of a streamed block:
@@ -69,22 +63,14 @@ import org.slf4j.LoggerFactory;
 final class OpenBlasFactorization implements Factorization {
     private static final Logger LOG = LoggerFactory.getLogger(OpenBlasFactorization.class);
 
-    private static final byte LOWER = 'L';
-    private static final byte LEFT = 'L';
-    private static final byte NO_TRANSPOSE = 'N';
-    private static final byte VECTORS = 'V';
-    private static final byte BY_INDEX = 'I';
-
     private final DenseMatrix a;
     private final int rows;
     private final int cols;
     private final int exponent;
     private final Runnable threadSetting;
+    private final String context;
     private double[] singularValues;
-    private DoublePointer reflectors;
-    private DoublePointer diagonal;
-    private DoublePointer offDiagonal;
-    private DoublePointer tau;
+    private OpenBlasTridiagonal tridiagonal;
     private boolean closed;
 
     private OpenBlasFactorization(DenseMatrix a, int exponent, Runnable threadSetting) {
@@ -93,6 +79,16 @@ final class OpenBlasFactorization implements Factorization {
         this.cols = a.cols();
         this.exponent = exponent;
         this.threadSetting = threadSetting;
+        this.context =
+                "the "
+                        + rows
+                        + " x "
+                        + rows
+                        + " Gram matrix of a "
+                        + rows
+                        + " x "
+                        + cols
+                        + " matrix";
     }
 
     /**
@@ -151,21 +147,7 @@ final class OpenBlasFactorization implements Factorization {
         }
         threadSetting.run();
         long start = System.nanoTime();
-        try (DoublePointer vectors = tridiagonalEigenvectors(rank)) {
-            int info =
-                    LAPACKE_dormtr(
-                            LAPACK_COL_MAJOR,
-                            LEFT,
-                            LOWER,
-                            NO_TRANSPOSE,
-                            rows,
-                            rank,
-                            reflectors,
-                            rows,
-                            tau,
-                            vectors,
-                            rows);
-            OpenBlasLapack.check(info, "LAPACKE_dormtr", rows, cols);
+        try (DoublePointer vectors = tridiagonal.topEigenvectors(rank)) {
             double[] left = leftVectors(vectors, rank);
             double[] projection = projection(vectors, rank);
             LOG.debug(
@@ -183,15 +165,10 @@ final class OpenBlasFactorization implements Factorization {
     @Override
     public void close() {
         closed = true;
-        for (Pointer buffer : new Pointer[] {reflectors, diagonal, offDiagonal, tau}) {
-            if (buffer != null) {
-                buffer.close();
-            }
+        if (tridiagonal != null) {
+            tridiagonal.close();
+            tridiagonal = null;
         }
-        reflectors = null;
-        diagonal = null;
-        offDiagonal = null;
-        tau = null;
     }
 
     /**
@@ -226,24 +203,11 @@ final class OpenBlasFactorization implements Factorization {
     private void reduce() {
         threadSetting.run();
         long start = System.nanoTime();
-        reflectors = gram();
+        DoublePointer gram = gram();
         long gramDone = System.nanoTime();
-        diagonal = OpenBlasBuffers.allocate(rows);
-        offDiagonal = OpenBlasBuffers.allocate(rows);
-        tau = OpenBlasBuffers.allocate(rows);
-        int info =
-                LAPACKE_dsytrd(
-                        LAPACK_COL_MAJOR,
-                        LOWER,
-                        rows,
-                        reflectors,
-                        rows,
-                        diagonal,
-                        offDiagonal,
-                        tau);
-        OpenBlasLapack.check(info, "LAPACKE_dsytrd", rows, cols);
+        tridiagonal = OpenBlasTridiagonal.reduce(gram, rows, context);
         long reduced = System.nanoTime();
-        singularValues = computeSingularValues();
+        singularValues = toSingularValues(tridiagonal.eigenvalues());
         LOG.debug(
                 "openblas: factorized {} x {} in {} ms (gram {} ms, tridiagonal {} ms, values {} ms)",
                 rows,
@@ -285,79 +249,14 @@ final class OpenBlasFactorization implements Factorization {
         }
     }
 
-    /**
-     * All eigenvalues of {@code T} by {@code dsterf}, as singular values of {@code A}, descending.
-     */
-    private double[] computeSingularValues() {
-        double[] eigenvalues = new double[rows];
-        try (DoublePointer d = OpenBlasBuffers.copyOf(diagonal, rows);
-                DoublePointer e = OpenBlasBuffers.copyOf(offDiagonal, rows)) {
-            OpenBlasLapack.check(LAPACKE_dsterf(rows, d, e), "LAPACKE_dsterf", rows, cols);
-            OpenBlasBuffers.read(d, 0, eigenvalues, 0, rows);
-        }
-        Arrays.sort(eigenvalues);
+    /** {@code 2^e sqrt(max(lambda, 0))} for ascending eigenvalues {@code lambda}, descending. */
+    private double[] toSingularValues(double[] eigenvalues) {
         double[] values = new double[rows];
         for (int i = 0; i < rows; i++) {
             double eigenvalue = Math.max(eigenvalues[rows - 1 - i], 0.0);
             values[i] = Math.scalb(Math.sqrt(eigenvalue), exponent);
         }
         return values;
-    }
-
-    /**
-     * The eigenvectors of {@code T} for its {@code rank} largest eigenvalues, by {@code dstemr}.
-     *
-     * @return a column-major {@code n x rank} buffer, eigenvalues ascending, owned by the caller
-     */
-    private DoublePointer tridiagonalEigenvectors(int rank) {
-        DoublePointer vectors = OpenBlasBuffers.allocate((long) rows * rank);
-        boolean complete = false;
-        try (DoublePointer d = OpenBlasBuffers.copyOf(diagonal, rows);
-                DoublePointer e = OpenBlasBuffers.copyOf(offDiagonal, rows);
-                DoublePointer values = OpenBlasBuffers.allocate(rows);
-                IntPointer found = new IntPointer(1);
-                IntPointer support = new IntPointer(2L * rank);
-                IntPointer tryRelativeAccuracy = new IntPointer(1)) {
-            tryRelativeAccuracy.put(0, 1);
-            int info =
-                    LAPACKE_dstemr(
-                            LAPACK_COL_MAJOR,
-                            VECTORS,
-                            BY_INDEX,
-                            rows,
-                            d,
-                            e,
-                            0.0,
-                            0.0,
-                            rows - rank + 1,
-                            rows,
-                            found,
-                            values,
-                            vectors,
-                            rows,
-                            rank,
-                            support,
-                            tryRelativeAccuracy);
-            OpenBlasLapack.check(info, "LAPACKE_dstemr", rows, cols);
-            if (found.get() != rank) {
-                throw new BackendException(
-                        "Backend 'openblas': LAPACKE_dstemr found "
-                                + found.get()
-                                + " eigenvectors of the "
-                                + rows
-                                + " x "
-                                + rows
-                                + " tridiagonal matrix where "
-                                + rank
-                                + " were asked for");
-            }
-            complete = true;
-            return vectors;
-        } finally {
-            if (!complete) {
-                vectors.close();
-            }
-        }
     }
 
     /** {@code P} as a row-major {@code n x rank} array, columns in descending order. */

@@ -17,16 +17,15 @@ final class OpenBlasLapack {
      *
      * @param info the status: 0 for success
      * @param routine the routine, for example {@code "LAPACKE_dsytrd"}
-     * @param rows the number of rows of the matrix being factorized
-     * @param cols its number of columns
+     * @param context what it worked on, for example {@code "the 192 x 192 Gram matrix of a 192 x
+     *     288 matrix"}
      * @throws BackendException if {@code info != 0}
      */
-    static void check(int info, String routine, int rows, int cols) {
+    static void check(int info, String routine, String context) {
         if (info == 0) {
             return;
         }
-        String where =
-                "Backend 'openblas': " + routine + " on a " + rows + " x " + cols + " matrix";
+        String where = "Backend 'openblas': " + routine + " on " + context;
         if (info == LAPACK_WORK_MEMORY_ERROR || info == LAPACK_TRANSPOSE_MEMORY_ERROR) {
             throw new BackendException(
                     where + " could not allocate its workspace; give the process more memory");
