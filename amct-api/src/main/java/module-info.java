@@ -10,12 +10,14 @@ module org.amct.api {
     requires transitive org.amct.spi;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
+    requires com.google.protobuf;
 
     exports org.amct.api;
     exports org.amct.api.exception;
     exports org.amct.api.graph;
     exports org.amct.api.format;
     exports org.amct.api.backend;
+    exports org.amct.api.onnx;
 
     opens org.amct.api.schema to
             com.fasterxml.jackson.databind;

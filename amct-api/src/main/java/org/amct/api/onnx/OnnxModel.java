@@ -1,0 +1,217 @@
+package org.amct.api.onnx;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.amct.api.exception.ModelFormatException;
+import org.amct.api.graph.Conv2d;
+import org.amct.api.graph.ModelGraph;
+import org.amct.api.onnx.proto.OnnxProtos.GraphProto;
+import org.amct.api.onnx.proto.OnnxProtos.ModelProto;
+import org.amct.api.onnx.proto.OnnxProtos.NodeProto;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An ONNX model read from a file, with its 2-D convolutions as a {@link ModelGraph}: each {@code
+ * Conv} node of the main graph whose weight is 4-D and constant (an initializer, a {@code Constant}
+ * node, or external data in the model's folder) is a {@link Conv2d} leaf; every other node stays in
+ * the file only. {@link #write} puts a decomposed or reloaded version of {@link #graph()} back into
+ * the file's graph, carrying everything else through unchanged (unknown fields included).
+ *
+ * <p>Immutable and thread-safe; writing reads external data from the original folder again.
+ */
+public final class OnnxModel {
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxModel.class);
+
+    /** Protobuf messages cannot exceed 2 GiB. */
+    private static final long MAX_PROTOBUF_BYTES = Integer.MAX_VALUE;
+
+    private final Path file;
+    private final ModelProto proto;
+    private final List<ConvSite> sites;
+    private final List<UnmappedConv> unmapped;
+    private final ModelGraph graph;
+
+    private OnnxModel(
+            Path file,
+            ModelProto proto,
+            List<ConvSite> sites,
+            List<UnmappedConv> unmapped,
+            ModelGraph graph) {
+        this.file = file;
+        this.proto = proto;
+        this.sites = List.copyOf(sites);
+        this.unmapped = List.copyOf(unmapped);
+        this.graph = graph;
+    }
+
+    /**
+     * Reads a model and maps its 2-D convolutions.
+     *
+     * @param file the {@code .onnx} file; external data is looked up in its folder
+     * @return the model
+     * @throws IOException if the file or its external data cannot be read
+     * @throws ModelFormatException if the file is not a valid ONNX model or a Conv node is
+     *     malformed; the message names the file and the node or tensor
+     */
+    public static OnnxModel read(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        String source = file.toString();
+        ModelProto proto = parse(file, source);
+        if (!proto.hasGraph()) {
+            throw new ModelFormatException(
+                    "ONNX file '" + source + "' has no graph. Is it an ONNX model?");
+        }
+        Path folder = file.toAbsolutePath().getParent();
+        GraphProto graph = proto.getGraph();
+        ConstantValues constants = new ConstantValues(graph, folder, source);
+        LayerNames names = new LayerNames();
+        List<ConvSite> sites = new ArrayList<>();
+        List<UnmappedConv> unmapped = new ArrayList<>();
+        Map<String, Conv2d> convs = new LinkedHashMap<>();
+        for (int i = 0; i < graph.getNodeCount(); i++) {
+            NodeProto node = graph.getNode(i);
+            if (!ConvNodes.isConv(node)) {
+                continue;
+            }
+            String described = ConvNodes.describe(node, i);
+            String where = "ONNX file '" + source + "', node '" + described + "'";
+            ConvNodes.Reading reading = ConvNodes.read(node, constants, where);
+            if (reading instanceof ConvNodes.Mapped mapped) {
+                String layer = names.assign(mapped.weightName(), node.getName(), i);
+                sites.add(
+                        new ConvSite(
+                                layer,
+                                i,
+                                mapped.weightName(),
+                                mapped.biasName(),
+                                mapped.autoPad(),
+                                mapped.conv()));
+                convs.put(layer, mapped.conv());
+            } else {
+                String reason = ((ConvNodes.Unmapped) reading).reason();
+                LOG.debug("Conv node '{}' is not a Conv2d layer: {}", described, reason);
+                unmapped.add(new UnmappedConv(described, reason));
+            }
+        }
+        LOG.info(
+                "Read '{}': {} Conv2d layers, {} other Conv nodes",
+                source,
+                sites.size(),
+                unmapped.size());
+        return new OnnxModel(file, proto, sites, unmapped, LayerNames.tree(convs));
+    }
+
+    private static ModelProto parse(Path file, String source) throws IOException {
+        long size = Files.size(file);
+        if (size > MAX_PROTOBUF_BYTES) {
+            throw new ModelFormatException(
+                    "ONNX file '"
+                            + source
+                            + "' is "
+                            + size
+                            + " bytes; an ONNX protobuf file cannot exceed 2 GiB (larger"
+                            + " models keep their tensors in external data files)");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            CodedInputStream coded = CodedInputStream.newInstance(in);
+            coded.setSizeLimit(Integer.MAX_VALUE);
+            ModelProto proto = ModelProto.parseFrom(coded);
+            return proto;
+        } catch (InvalidProtocolBufferException e) {
+            throw new ModelFormatException(
+                    "ONNX file '"
+                            + source
+                            + "' is not a valid ONNX model: "
+                            + e.getMessage()
+                            + ". Is it an ONNX file, and complete?",
+                    e);
+        }
+    }
+
+    /**
+     * The file this model was read from.
+     *
+     * @return the path as given to {@link #read}
+     */
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * The 2-D convolutions as a model graph: one {@link Conv2d} leaf per mapped {@code Conv} node,
+     * under containers named by the dotted layer names.
+     *
+     * @return the graph
+     */
+    public ModelGraph graph() {
+        return graph;
+    }
+
+    /**
+     * The {@code Conv} nodes that are not in {@link #graph()}, and why.
+     *
+     * @return the nodes in graph order
+     */
+    public List<UnmappedConv> unmappedConvs() {
+        return unmapped;
+    }
+
+    /**
+     * The ONNX {@code ir_version} of the file.
+     *
+     * @return the version, 0 when absent
+     */
+    public long irVersion() {
+        return proto.getIrVersion();
+    }
+
+    /**
+     * Writes the model with the default options.
+     *
+     * @param model {@link #graph()}, decomposed ({@link
+     *     org.amct.api.TensorDecompose#autoDecomposition}) or restructured and reloaded
+     * @param target the {@code .onnx} file to write, atomically
+     * @throws IOException if writing fails
+     * @throws org.amct.api.exception.ModelMismatchException if {@code model} does not come from
+     *     this file's graph
+     */
+    public void write(ModelGraph model, Path target) throws IOException {
+        write(model, target, OnnxWriteOptions.defaults());
+    }
+
+    /**
+     * Writes the model: each layer that became a {@code Sequential} of two Conv2d is written as two
+     * {@code Conv} nodes named {@code <layer>.0} and {@code <layer>.1} with initializers {@code
+     * <layer>.0.weight}, {@code <layer>.1.weight} and {@code <layer>.1.bias}; a Conv2d whose
+     * tensors changed gets new initializers; initializers and {@code Constant} nodes that nothing
+     * uses any more are dropped. The model file is replaced only once complete; so is the external
+     * data file {@code <target file name>.data}, written when the tensors exceed the threshold or
+     * the original used external data.
+     *
+     * @param model {@link #graph()}, decomposed or restructured and reloaded
+     * @param target the {@code .onnx} file to write
+     * @param options where external data starts
+     * @throws IOException if writing fails
+     * @throws org.amct.api.exception.ModelMismatchException if {@code model} does not come from
+     *     this file's graph
+     */
+    public void write(ModelGraph model, Path target, OnnxWriteOptions options) throws IOException {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(options, "options");
+        ModelProto rewritten = new OnnxWriter(proto, sites, file.toString()).rewrite(model);
+        Path folder = file.toAbsolutePath().getParent();
+        new ExternalDataWriter(folder, file.toString(), options).write(rewritten, target);
+        LOG.info("Wrote '{}'", target);
+    }
+}
