@@ -25,7 +25,7 @@ import org.amct.spi.ComputeBackendProvider;
  */
 @AnalyzeClasses(
         packages = "org.amct.backend.openblas",
-        importOptions = ImportOption.DoNotIncludeTests.class)
+        importOptions = {ImportOption.DoNotIncludeTests.class, ImportOption.DoNotIncludeJars.class})
 class ArchitectureTest {
 
     private static final ArchRule PROVIDERS_ARE_PUBLIC_FINAL_AND_STATELESS =
