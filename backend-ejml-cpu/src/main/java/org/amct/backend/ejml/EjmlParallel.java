@@ -48,6 +48,24 @@ final class EjmlParallel {
         forBounds(bounds, body);
     }
 
+    /**
+     * Chunk bounds for rows whose cost grows linearly with their distance from {@code start} (a
+     * lower triangle): about {@code threads} chunks of equal area, none shorter than {@code
+     * minChunk} rows; a single chunk when there is no pool.
+     */
+    int[] triangleBounds(int start, int end, int minChunk) {
+        int length = end - start;
+        int chunks = Math.min(threads, Math.max(1, length / Math.max(1, minChunk)));
+        if (pool == null) {
+            chunks = 1;
+        }
+        int[] bounds = new int[chunks + 1];
+        for (int c = 0; c <= chunks; c++) {
+            bounds[c] = start + (int) Math.round(length * Math.sqrt((double) c / chunks));
+        }
+        return bounds;
+    }
+
     /** Runs {@code body} on each range {@code [bounds[c], bounds[c + 1])}, in parallel. */
     void forBounds(int[] bounds, RangeBody body) {
         if (pool == null || bounds.length <= 2) {

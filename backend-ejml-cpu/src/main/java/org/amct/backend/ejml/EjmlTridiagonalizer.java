@@ -1,16 +1,20 @@
 package org.amct.backend.ejml;
 
+import java.util.Arrays;
+
 /**
  * Reduces a symmetric matrix {@code G} to tridiagonal form {@code T = Q^T G Q} by Householder
  * reflections, blocked like LAPACK's {@code dsytrd} (lower variant): each panel of {@link #PANEL}
  * columns is reduced with matrix-vector products on the not yet updated trailing matrix (corrected
  * by the panel's earlier reflectors), then the trailing matrix gets one rank-{@code 2 * PANEL}
- * update. Both steps run over the rows on the backend's pool.
+ * update. Only the lower triangle is read and written, so the matrix-vector products stream half
+ * the matrix and the update does half the flops. Both steps run over the rows on the backend's
+ * pool, in chunks of equal area.
  *
  * <p>EJML's own tridiagonal decompositions are unblocked ({@code
  * TridiagonalDecompositionHouseholder_DDRM}, 2.9 s at {@code n = 1536}) or single-threaded and
  * block-stored ({@code TridiagonalDecomposition_DDRB_to_DDRM}, 1.7 s) and keep their reflectors
- * inside; this one takes about 1 s there with two threads and leaves the reflectors where the
+ * inside; this one is faster there with two threads and leaves the reflectors where the
  * back-transformation reads them.
  *
  * <p>The matrix is stored full (both triangles) in row-major order and reduced in place: on return
@@ -84,8 +88,10 @@ final class EjmlTridiagonalizer {
     /** Reduces column {@code c}, the {@code j}-th of its panel. */
     private void reduceColumn(
             int c, int j, double[][] vt, double[][] wt, double[] x, EjmlParallel parallel) {
-        // Column c equals row c: the matrix is symmetric and this panel has not updated it yet.
-        System.arraycopy(a, c * n + c, x, c, n - c);
+        // Column c of the lower triangle, as this panel left it (not yet updated).
+        for (int i = c; i < n; i++) {
+            x[i] = a[i * n + c];
+        }
         for (int l = 0; l < j; l++) {
             double vc = vt[l][c];
             double wc = wt[l][c];
@@ -98,8 +104,8 @@ final class EjmlTridiagonalizer {
         diagonal[c] = x[c];
         double[] v = vt[j];
         double[] w = wt[j];
-        java.util.Arrays.fill(v, 0, c + 1, 0.0);
-        java.util.Arrays.fill(w, 0.0);
+        Arrays.fill(v, 0, c + 1, 0.0);
+        Arrays.fill(w, 0.0);
         double tau = householder(c, x, v);
         taus[c] = tau;
         System.arraycopy(v, c + 1, a, c * n + c + 1, n - c - 1);
@@ -152,38 +158,56 @@ final class EjmlTridiagonalizer {
         return (beta - alpha) / beta;
     }
 
-    /** {@code y[from:] = G[from:, from:] v[from:]} on the current (panel-start) matrix. */
+    /**
+     * {@code y[from:] = G[from:, from:] v[from:]} on the panel-start matrix, reading its lower
+     * triangle once: row {@code i} adds {@code G[i, j] v[j]} to {@code y[i]} and {@code G[i, j]
+     * v[i]} to {@code y[j]} for {@code j < i}. Each chunk of rows sums into its own buffer; the
+     * buffers are added in chunk order.
+     */
     private void symmetricTimes(int from, double[] v, double[] y, EjmlParallel parallel) {
-        int rows = n - from;
-        int minChunk = rows >= MIN_PARALLEL_ROWS ? MIN_PARALLEL_ROWS / 2 : Integer.MAX_VALUE;
-        parallel.forRange(
-                from,
-                n,
-                minChunk,
+        int minChunk = n - from >= MIN_PARALLEL_ROWS ? MIN_PARALLEL_ROWS / 2 : Integer.MAX_VALUE;
+        int[] bounds = parallel.triangleBounds(from, n, minChunk);
+        double[][] partial = new double[bounds.length - 1][];
+        parallel.forBounds(
+                bounds,
                 (start, end) -> {
+                    double[] sums = new double[n];
                     for (int i = start; i < end; i++) {
-                        y[i] = rowDot(i * n, v, from);
+                        lowerRowTimes(i, from, v, sums);
                     }
+                    partial[Arrays.binarySearch(bounds, start)] = sums;
                 });
+        Arrays.fill(y, from, n, 0.0);
+        for (double[] sums : partial) {
+            if (sums != null) {
+                for (int i = from; i < n; i++) {
+                    y[i] += sums[i];
+                }
+            }
+        }
     }
 
-    /** {@code sum_{k >= from} a[offset + k] * v[k]}, with four partial sums for speed. */
-    private double rowDot(int offset, double[] v, int from) {
+    /** Adds row {@code i}'s share of {@code G v}: its dot product and its transposed part. */
+    private void lowerRowTimes(int i, int from, double[] v, double[] sums) {
+        int offset = i * n;
+        double vi = v[i];
         double s0 = 0;
         double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int k = from;
-        for (; k + 3 < n; k += 4) {
-            s0 += a[offset + k] * v[k];
-            s1 += a[offset + k + 1] * v[k + 1];
-            s2 += a[offset + k + 2] * v[k + 2];
-            s3 += a[offset + k + 3] * v[k + 3];
+        int j = from;
+        for (; j + 1 < i; j += 2) {
+            double g0 = a[offset + j];
+            double g1 = a[offset + j + 1];
+            s0 += g0 * v[j];
+            s1 += g1 * v[j + 1];
+            sums[j] += g0 * vi;
+            sums[j + 1] += g1 * vi;
         }
-        for (; k < n; k++) {
-            s0 += a[offset + k] * v[k];
+        for (; j < i; j++) {
+            double g = a[offset + j];
+            s0 += g * v[j];
+            sums[j] += g * vi;
         }
-        return (s0 + s1) + (s2 + s3);
+        sums[i] += (s0 + s1) + a[offset + i] * vi;
     }
 
     private double dot(double[] left, double[] right, int from) {
@@ -202,10 +226,8 @@ final class EjmlTridiagonalizer {
     private void updateTrailing(
             int k1, int width, double[][] vt, double[][] wt, EjmlParallel parallel) {
         int minChunk = n - k1 >= MIN_PARALLEL_ROWS ? MIN_PARALLEL_ROWS / 2 : Integer.MAX_VALUE;
-        parallel.forRange(
-                k1,
-                n,
-                minChunk,
+        parallel.forBounds(
+                parallel.triangleBounds(k1, n, minChunk),
                 (start, end) -> {
                     for (int i = start; i < end; i++) {
                         updateRow(i, k1, width, vt, wt);
@@ -225,7 +247,7 @@ final class EjmlTridiagonalizer {
             double wi0 = w0[i];
             double vi1 = v1[i];
             double wi1 = w1[i];
-            for (int k = k1; k < n; k++) {
+            for (int k = k1; k <= i; k++) {
                 a[offset + k] -= (vi0 * w0[k] + wi0 * v0[k]) + (vi1 * w1[k] + wi1 * v1[k]);
             }
         }
@@ -234,7 +256,7 @@ final class EjmlTridiagonalizer {
             double[] w0 = wt[l];
             double vi0 = v0[i];
             double wi0 = w0[i];
-            for (int k = k1; k < n; k++) {
+            for (int k = k1; k <= i; k++) {
                 a[offset + k] -= vi0 * w0[k] + wi0 * v0[k];
             }
         }
