@@ -80,15 +80,8 @@ final class OpenBlasFactorization implements Factorization {
         this.exponent = exponent;
         this.threadSetting = threadSetting;
         this.context =
-                "the "
-                        + rows
-                        + " x "
-                        + rows
-                        + " Gram matrix of a "
-                        + rows
-                        + " x "
-                        + cols
-                        + " matrix";
+                String.format(
+                        "the %d x %d Gram matrix of a %d x %d matrix", rows, rows, rows, cols);
     }
 
     /**
@@ -136,14 +129,9 @@ final class OpenBlasFactorization implements Factorization {
         }
         if (rank < 1 || rank > rows) {
             throw new IllegalArgumentException(
-                    "rank must be in [1, "
-                            + rows
-                            + "] for a "
-                            + rows
-                            + " x "
-                            + cols
-                            + " matrix, got "
-                            + rank);
+                    String.format(
+                            "rank must be in [1, %d] for a %d x %d matrix, got %d",
+                            rows, rows, cols, rank));
         }
         threadSetting.run();
         long start = System.nanoTime();
@@ -182,17 +170,10 @@ final class OpenBlasFactorization implements Factorization {
             double magnitude = Math.abs(data[i]);
             if (!(magnitude <= Double.MAX_VALUE)) {
                 throw new IllegalArgumentException(
-                        "Backend 'openblas': element ("
-                                + i / a.cols()
-                                + ", "
-                                + i % a.cols()
-                                + ") of the "
-                                + a.rows()
-                                + " x "
-                                + a.cols()
-                                + " matrix is "
-                                + data[i]
-                                + "; only finite matrices can be factorized");
+                        String.format(
+                                "Backend 'openblas': element (%d, %d) of the %d x %d matrix is %s;"
+                                        + " only finite matrices can be factorized",
+                                i / a.cols(), i % a.cols(), a.rows(), a.cols(), data[i]));
             }
             max = Math.max(max, magnitude);
         }

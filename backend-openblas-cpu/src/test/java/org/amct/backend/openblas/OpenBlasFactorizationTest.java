@@ -170,14 +170,14 @@ class OpenBlasFactorizationTest {
 
     @Test
     void wideMatrixStreamedInSeveralBlocksHasTheKnownSpectrum() {
-        int rows = 64;
-        int cols = 70_000;
+        int rows = 8;
+        int cols = 600_000;
         assertTrue(OpenBlasColumnBlocks.width(rows, cols) < cols, "needs more than one block");
         double[] spectrum = geometric(rows, 50.0, 0.5);
         var known = OpenBlasTestMatrices.withSingularValues(rows, cols, spectrum, 8);
         try (Factorization f = backend.factorize(known.matrix())) {
             assertSpectrum(spectrum, f.singularValues(), rows, cols);
-            SvdResult result = f.truncate(16);
+            SvdResult result = f.truncate(3);
             assertOrthonormal(result.leftVectors(), cols);
             assertProjection(known.matrix(), result);
         }
