@@ -13,9 +13,10 @@ import org.amct.spi.Factorization;
  * accuracy.
  *
  * <p>Threads: OpenBLAS has one thread count for the whole process. This backend sets it to its own
- * count when it opens and again before each native step, so that the count it was opened with is
- * the one in force while it computes, even if something else in the process changed it meanwhile.
- * Two backends with different counts used at the same time would fight over that setting.
+ * count when it opens and again at each {@code factorize} and {@code truncate}, so that the count
+ * it was opened with is the one in force while it computes, even if something else in the process
+ * changed it meanwhile. Two backends with different counts used at the same time would fight over
+ * that setting.
  *
  * <p>Thread-safety: not thread-safe ({@link #isThreadSafe()} is {@code false}). OpenBLAS itself can
  * be called from several threads, but each call already runs on {@code threads} native threads, so
