@@ -1,0 +1,147 @@
+package org.amct.cli.command;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import org.amct.api.NetworkDecomposition;
+import org.amct.api.TensorDecompose;
+import org.amct.api.exception.ModelMismatchException;
+import org.amct.api.format.Safetensors;
+import org.amct.api.graph.ModelGraph;
+import org.amct.api.graph.Tensor;
+import org.amct.api.onnx.OnnxModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code amct apply}: restructures a model as a decomposition-info file says and, optionally, loads
+ * decomposed weights into it.
+ *
+ * <p>Loading is strict over the Conv2d parameters: the weights file must hold exactly the Conv2d
+ * parameters of the restructured model (as {@code decomposed_weights.safetensors} does), each with
+ * the model's shape; a missing or extra name is an error. The model's other tensors (batch norm,
+ * linear layers) are not Conv2d parameters and are kept from the ONNX file.
+ */
+@Command(
+        name = "apply",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Restructures MODEL as a decomposition-info file says.",
+            "Each listed Conv2d becomes two convs; writes DIR/<model>_decomposed.onnx. With --weights,",
+            "loads the decomposed",
+            "Conv2d weights (for example decomposed_weights.safetensors); without, the new convs",
+            "get fresh random weights, to be trained or loaded elsewhere."
+        })
+final class ApplyCommand implements Callable<Integer> {
+    @Spec private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL.onnx", description = "The original ONNX model.")
+    private Path model;
+
+    @Option(
+            names = "--info",
+            required = true,
+            paramLabel = "FILE",
+            description = "The decomposition-info file (decompose_info.json).")
+    private Path info;
+
+    @Option(
+            names = "--weights",
+            paramLabel = "FILE",
+            description = "A safetensors file with every Conv2d parameter of the result.")
+    private Path weights;
+
+    @Option(
+            names = {"-o", "--output"},
+            required = true,
+            paramLabel = "DIR",
+            description = "The output folder (created if missing).")
+    private Path output;
+
+    @Option(names = "--overwrite", description = "Replace an earlier output in DIR.")
+    private boolean overwrite;
+
+    @Override
+    public Integer call() throws IOException {
+        Inputs.readable(model, "model");
+        Inputs.readable(info, "decomposition-info file");
+        if (weights != null) {
+            Inputs.readable(weights, "weights file");
+        }
+        String onnxName = Inputs.stem(model) + "_decomposed.onnx";
+        OutputFolder folder = OutputFolder.prepare(output, overwrite, List.of(onnxName));
+        OnnxModel onnx = OnnxModel.read(model);
+        NetworkDecomposition restructured = TensorDecompose.decomposeNetwork(onnx.graph(), info);
+        ModelGraph result = restructured.model();
+        if (weights != null) {
+            result = loadConvWeights(result, Safetensors.read(weights).tensors(), weights);
+        }
+        Path file = folder.resolve(onnxName);
+        onnx.write(result, file);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(
+                "Restructured "
+                        + restructured.changes().size()
+                        + " layers: "
+                        + String.join(", ", restructured.changes().keySet()));
+        out.println(
+                weights != null
+                        ? "Loaded "
+                                + ConvParameters.of(result).size()
+                                + " Conv2d tensors from "
+                                + weights
+                        : "No --weights: the new convs hold fresh random weights.");
+        out.println("Wrote " + file);
+        return ExitCode.SUCCESS.code();
+    }
+
+    /**
+     * Loads the Conv2d parameters strictly; other parameters stay as they are.
+     *
+     * @throws ModelMismatchException naming the file and the keys that do not fit
+     */
+    static ModelGraph loadConvWeights(ModelGraph model, Map<String, Tensor> given, Path file) {
+        Map<String, Tensor> expected = ConvParameters.of(model);
+        TreeSet<String> missing = new TreeSet<>(expected.keySet());
+        missing.removeAll(given.keySet());
+        TreeSet<String> unexpected = new TreeSet<>(given.keySet());
+        unexpected.removeAll(expected.keySet());
+        if (!missing.isEmpty() || !unexpected.isEmpty()) {
+            throw new ModelMismatchException(
+                    "Weights file '"
+                            + file
+                            + "' does not fit the restructured model: missing Conv2d parameters "
+                            + missing
+                            + ", unexpected names "
+                            + unexpected
+                            + ". Was it written for this model and decomposition info?");
+        }
+        for (Map.Entry<String, Tensor> entry : expected.entrySet()) {
+            Tensor tensor = given.get(entry.getKey());
+            if (!Arrays.equals(tensor.shape(), entry.getValue().shape())
+                    || !tensor.dtype().isFloatingPoint()) {
+                throw new ModelMismatchException(
+                        "Weights file '"
+                                + file
+                                + "', tensor '"
+                                + entry.getKey()
+                                + "' is "
+                                + tensor
+                                + " but the model expects a float tensor of shape "
+                                + Arrays.toString(entry.getValue().shape()));
+            }
+        }
+        Map<String, Tensor> all = new LinkedHashMap<>(model.stateDict());
+        all.putAll(given);
+        return model.loadStateDict(all);
+    }
+}

@@ -1,0 +1,148 @@
+package org.amct.cli.command;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.amct.api.DecompositionOptions;
+import org.amct.api.DecompositionResult;
+import org.amct.api.SkippedLayer;
+import org.amct.api.TensorDecompose;
+import org.amct.api.format.Safetensors;
+import org.amct.api.graph.ModelGraph;
+import org.amct.api.onnx.OnnxModel;
+import org.amct.api.onnx.UnmappedConv;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code amct decompose}: decomposes every eligible Conv2d of an ONNX model. */
+@Command(
+        name = "decompose",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Decomposes every eligible Conv2d of MODEL into two thinner convs.",
+            "Writes to DIR:",
+            "  <model>_decomposed.onnx          the decomposed model",
+            "  decompose_info.json              the decomposition info (when a layer changed)",
+            "  decomposed_weights.safetensors   the Conv2d weights with PyTorch names (idem)",
+            "  report.json                      per layer: mode, rank, shapes, parameters, error"
+        })
+final class DecomposeCommand implements Callable<Integer> {
+    static final String INFO_FILE = "decompose_info.json";
+    static final String WEIGHTS_FILE = "decomposed_weights.safetensors";
+    static final String REPORT_FILE = "report.json";
+
+    @Spec private CommandSpec spec;
+
+    @ParentCommand private AmctCommand parent;
+
+    @Parameters(index = "0", paramLabel = "MODEL.onnx", description = "The ONNX model.")
+    private Path model;
+
+    @Option(
+            names = {"-o", "--output"},
+            required = true,
+            paramLabel = "DIR",
+            description = "The output folder (created if missing).")
+    private Path output;
+
+    @Option(names = "--overwrite", description = "Replace output files of an earlier run in DIR.")
+    private boolean overwrite;
+
+    @Mixin private BackendOptions backendOptions;
+
+    @Override
+    public Integer call() throws IOException {
+        Inputs.readable(model, "model");
+        String onnxName = Inputs.stem(model) + "_decomposed.onnx";
+        OutputFolder folder =
+                OutputFolder.prepare(
+                        output, overwrite, List.of(onnxName, INFO_FILE, WEIGHTS_FILE, REPORT_FILE));
+        OnnxModel onnx = OnnxModel.read(model);
+        DecompositionOptions.Builder options =
+                backendOptions
+                        .apply(DecompositionOptions.builder())
+                        .decomposeInfoFile(folder.resolve(INFO_FILE));
+        if (parent.isInteractive()) {
+            options.progress(new ProgressBar(spec.commandLine().getErr()));
+        }
+        long start = System.nanoTime();
+        DecompositionResult result =
+                TensorDecompose.autoDecomposition(onnx.graph(), options.build());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        List<Path> written = new ArrayList<>();
+        Path onnxFile = folder.resolve(onnxName);
+        onnx.write(result.model(), onnxFile);
+        written.add(onnxFile);
+        if (result.changes().isEmpty()) {
+            folder.deleteStale(List.of(WEIGHTS_FILE));
+        } else {
+            written.add(folder.resolve(INFO_FILE));
+            written.add(writeWeights(folder, result.model()));
+        }
+        ReportJson.Totals totals =
+                new ReportJson.Totals(
+                        ConvParameters.count(onnx.graph()),
+                        ConvParameters.count(result.model()),
+                        seconds);
+        byte[] report = ReportJson.toJson(model.getFileName().toString(), result, totals);
+        written.add(folder.write(REPORT_FILE, out -> out.write(report)));
+        print(spec.commandLine().getOut(), onnx, result, totals, written);
+        return ExitCode.SUCCESS.code();
+    }
+
+    private Path writeWeights(OutputFolder folder, ModelGraph decomposed) throws IOException {
+        Path file = folder.resolve(WEIGHTS_FILE);
+        Safetensors.write(
+                file,
+                ConvParameters.of(decomposed),
+                Map.of("format", "pt", "source", model.getFileName().toString()));
+        return file;
+    }
+
+    private static void print(
+            PrintWriter out,
+            OnnxModel onnx,
+            DecompositionResult result,
+            ReportJson.Totals totals,
+            List<Path> written) {
+        if (result.layers().isEmpty()) {
+            out.println(
+                    "No Conv2d layer is eligible for decomposition: the model is written"
+                            + " unchanged, with a report; no decomposition info or weights.");
+        } else {
+            LayerTable.decomposed(out, result.layers());
+        }
+        if (!result.skipped().isEmpty()) {
+            out.println("Left unchanged:");
+            for (SkippedLayer skipped : result.skipped()) {
+                out.println("  " + skipped.name() + ": " + skipped.reason());
+            }
+        }
+        for (UnmappedConv conv : onnx.unmappedConvs()) {
+            out.println("  Conv node " + conv.node() + " (not a Conv2d): " + conv.reason());
+        }
+        out.printf(
+                Locale.ROOT,
+                "Decomposed %d of %d Conv2d layers on backend '%s' (%s) in %.2f s;"
+                        + " Conv2d parameters %,d -> %,d (%.1f%%)%n",
+                result.layers().size(),
+                result.layers().size() + result.skipped().size(),
+                result.backend().id(),
+                result.backend().device(),
+                totals.seconds(),
+                totals.convParamsBefore(),
+                totals.convParamsAfter(),
+                100.0 * totals.convParamsAfter() / Math.max(1, totals.convParamsBefore()));
+        written.forEach(file -> out.println("Wrote " + file));
+    }
+}

@@ -1,0 +1,59 @@
+package org.amct.cli.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the {@code ./amct} launcher out of process, after {@code package} (Failsafe): it finds the
+ * jar and {@code target/lib} fresh, so it runs them without building.
+ */
+class LauncherIT {
+    @TempDir Path temp;
+
+    @Test
+    void launcherDecomposesTheExample() throws IOException, InterruptedException {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        Path out = temp.resolve("out");
+        Path log = temp.resolve("log.txt");
+        Process process =
+                new ProcessBuilder(
+                                root.resolve("amct").toString(),
+                                "decompose",
+                                "examples/tiny_resnet.onnx",
+                                "-o",
+                                out.toString(),
+                                "--threads",
+                                "1")
+                        .directory(root.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
+        assertTrue(process.waitFor(5, TimeUnit.MINUTES), "the launcher did not finish");
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(0, process.exitValue(), output);
+        assertTrue(Files.isRegularFile(out.resolve("tiny_resnet_decomposed.onnx")), output);
+        assertTrue(Files.isRegularFile(out.resolve("report.json")), output);
+        assertTrue(output.contains("Decomposed 4 of 6"), output);
+    }
+
+    @Test
+    void launcherPassesExitCodesThrough() throws IOException, InterruptedException {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        Process process =
+                new ProcessBuilder(root.resolve("amct").toString(), "inspect", "missing.onnx")
+                        .directory(root.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(temp.resolve("log.txt").toFile())
+                        .start();
+        assertTrue(process.waitFor(5, TimeUnit.MINUTES), "the launcher did not finish");
+        assertEquals(3, process.exitValue(), Files.readString(temp.resolve("log.txt")));
+    }
+}
