@@ -16,8 +16,7 @@ import org.slf4j.LoggerFactory;
  *       nor overflow), and {@code G = S S^T} from EJML's products on the lower tiles ({@link
  *       EjmlGram}), {@code n^2 m} flops;
  *   <li>{@code G = Q T Q^T} by blocked Householder tridiagonalization ({@link
- *       EjmlTridiagonalizer}), {@code 4/3 n^3} flops (plus {@code 4/3 n^3} for updating both
- *       triangles);
+ *       EjmlTridiagonalizer}), {@code 4/3 n^3} flops on the lower triangle;
  *   <li>all eigenvalues of {@code T} by EJML's symmetric QR without vectors; singular values are
  *       {@code sqrt(max(lambda, 0)) * max|A|}, descending.
  * </ol>
@@ -29,9 +28,11 @@ import org.slf4j.LoggerFactory;
  * <p>Peak extra memory per factorization, in doubles: {@code n^2} for {@code G} (reduced in place
  * and kept as the reflectors until the factorization is closed), plus {@code 2 n m} for the scaled
  * blocks of {@code S} and {@code S^T} while {@code G} is formed (released before the reduction),
- * plus in {@code truncate(r)} {@code 2 n r} for the eigenvectors and {@code P}, and the result
- * {@code r m}. For {@code n = m = 1536} and {@code r = 384} that is about 33 MB at the peak; the
- * reference tool's two full SVDs hold about {@code 10.5 n^2}.
+ * plus {@code (64 + threads) n} during the reduction, plus in {@code truncate(r)} {@code 2 n r} for
+ * the eigenvectors and {@code P} and {@code 64 n} per thread for the product blocks, and the result
+ * {@code r m}. The peak is while {@code G} is formed: {@code n^2 + 2 n m} doubles, {@code 3 n^2}
+ * for a square matrix (57 MB at {@code n = m = 1536}); {@code truncate(r = n/4)} needs {@code 1.75
+ * n^2} there. The reference tool's two full SVDs hold about {@code 10.5 n^2}.
  *
  * <p>The work is spread over {@code BackendOptions.effectiveThreads()} threads of this backend's
  * own pool (not EJML's global one). Thread-safety: {@link #factorize} may be called from several

@@ -20,6 +20,7 @@ import org.amct.spi.Factorization;
  */
 public final class EjmlBenchmark {
     private static final int REPEATS = 3;
+    private static final int WARM_UP_RUNS = 3;
 
     private EjmlBenchmark() {}
 
@@ -31,6 +32,7 @@ public final class EjmlBenchmark {
     public static void main(String[] args) {
         int threads = Integer.parseInt(args[0]);
         try (ComputeBackend backend = new EjmlBackendProvider().open(new BackendOptions(threads))) {
+            warmUp(backend);
             for (String spec : Arrays.copyOfRange(args, 1, args.length)) {
                 int[] shape = Arrays.stream(spec.split("x")).mapToInt(Integer::parseInt).toArray();
                 double[] weight =
@@ -42,6 +44,16 @@ public final class EjmlBenchmark {
                 UnfoldingMode mode = UnfoldingMode.of(shape[0], shape[1], shape[2], shape[3]);
                 DenseMatrix a = Unfolding.of(weight, shape[0], shape[1], shape[2], shape[3], mode);
                 run(backend, spec, a);
+            }
+        }
+    }
+
+    /** Lets the JIT compile the kernels first, as it has after a network's first layers. */
+    private static void warmUp(ComputeBackend backend) {
+        DenseMatrix a = TestMatrices.gaussian(512, 512, 3);
+        for (int repeat = 0; repeat < WARM_UP_RUNS; repeat++) {
+            try (Factorization factorization = backend.factorize(a)) {
+                factorization.truncate(128);
             }
         }
     }
