@@ -34,7 +34,7 @@ public final class Tensor {
                             + " bytes, got "
                             + data.remaining());
         }
-        this.data = data.slice().order(ByteOrder.LITTLE_ENDIAN).asReadOnlyBuffer();
+        this.data = data.slice().asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /**

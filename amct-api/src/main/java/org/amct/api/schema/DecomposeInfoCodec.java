@@ -3,7 +3,6 @@ package org.amct.api.schema;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
@@ -42,8 +41,12 @@ public final class DecomposeInfoCodec {
                     .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                     .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                     .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-                    .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
                     .build();
+
+    static {
+        // Non-ASCII goes through PythonJsonEscapes, not Jackson's upper-case escaping.
+        MAPPER.getFactory().setCharacterEscapes(new PythonJsonEscapes());
+    }
 
     private DecomposeInfoCodec() {}
 

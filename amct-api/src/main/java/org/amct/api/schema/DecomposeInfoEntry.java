@@ -11,18 +11,19 @@ import org.amct.api.graph.Size2d;
  * One element of the decomposition-info list, exactly as the reference tool writes it.
  *
  * @param oriLayerInfo the original layer
- * @param mode the decomposition mode
+ * @param mode the decomposition mode: FCFK, FCSK, SCFK or SCSK
  * @param decomNodes the two new layers
  */
 @JsonPropertyOrder({"ori_layer_info", "mode", "decom_nodes"})
 record DecomposeInfoEntry(
         @JsonProperty(value = "ori_layer_info", required = true) OriLayerInfo oriLayerInfo,
-        @JsonProperty(value = "mode", required = true) DecomposeMode mode,
+        @JsonProperty(value = "mode", required = true) String mode,
         @JsonProperty(value = "decom_nodes", required = true) DecomNodes decomNodes) {
 
     DecomposeInfoEntry {
         Objects.requireNonNull(oriLayerInfo, "ori_layer_info");
         Objects.requireNonNull(mode, "mode");
+        SchemaChecks.mode(mode);
         Objects.requireNonNull(decomNodes, "decom_nodes");
     }
 
@@ -36,7 +37,7 @@ record DecomposeInfoEntry(
                         plan.stride().toList(),
                         plan.dilation().toList(),
                         plan.groups()),
-                plan.mode(),
+                plan.mode().name(),
                 new DecomNodes(new NodeInfo(plan.firstShape()), new NodeInfo(plan.lastShape())));
     }
 
@@ -50,7 +51,7 @@ record DecomposeInfoEntry(
                 new Size2d(info.stride().get(0), info.stride().get(1)),
                 new Size2d(info.dilation().get(0), info.dilation().get(1)),
                 info.groups(),
-                mode,
+                DecomposeMode.valueOf(mode),
                 decomNodes.first().weightShape(),
                 decomNodes.last().weightShape());
     }

@@ -1,6 +1,7 @@
 package org.amct.api.schema;
 
 import java.util.List;
+import org.amct.api.decompose.DecomposeMode;
 
 /** Value checks shared by the schema records; failures surface with the JSON location. */
 final class SchemaChecks {
@@ -9,6 +10,15 @@ final class SchemaChecks {
     static void positive(String field, int value) {
         if (value < 1) {
             throw new IllegalArgumentException(field + " must be >= 1, got " + value);
+        }
+    }
+
+    static void mode(String mode) {
+        try {
+            DecomposeMode.valueOf(mode);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "mode must be one of FCFK, FCSK, SCFK, SCSK, got '" + mode + "'", e);
         }
     }
 
