@@ -36,6 +36,26 @@ public interface ComputeBackend extends AutoCloseable {
     Factorization factorize(DenseMatrix a);
 
     /**
+     * An upper bound of the bytes that {@link #factorize} and then {@link Factorization#truncate}
+     * allocate for an {@code n x m} matrix, beyond the matrix itself, so that callers can refuse a
+     * layer before running out of memory. Native or device memory counts too; say which in the
+     * implementation's documentation.
+     *
+     * <p>The default assumes a Gram-matrix method: {@code 8 (2 n^2 + 2 n m)} bytes (the Gram matrix
+     * and its reflectors, copies of row blocks of {@code A}, the vectors and {@code P^T A}).
+     * Backends that need more must override it.
+     *
+     * @param rows {@code n}
+     * @param cols {@code m}
+     * @return the extra bytes needed at the peak
+     */
+    default long workspaceBytes(int rows, int cols) {
+        long n = rows;
+        long m = cols;
+        return 8L * (2 * n * n + 2 * n * m);
+    }
+
+    /**
      * Whether several threads may call {@link #factorize} at once on this instance.
      *
      * @return {@code true} if concurrent calls are allowed
