@@ -36,10 +36,10 @@ public interface ComputeBackend extends AutoCloseable {
     Factorization factorize(DenseMatrix a);
 
     /**
-     * An upper bound of the bytes that {@link #factorize} and then {@link Factorization#truncate}
-     * allocate for an {@code n x m} matrix, beyond the matrix itself, so that callers can refuse a
-     * layer before running out of memory. Native or device memory counts too; say which in the
-     * implementation's documentation.
+     * An upper bound of the Java-heap bytes that {@link #factorize} and then {@link
+     * Factorization#truncate} allocate for an {@code n x m} matrix, beyond the matrix itself and
+     * the returned {@link SvdResult}, so that callers can refuse a layer before the heap runs out.
+     * Native or device memory is not counted here; document it in the implementation.
      *
      * <p>The default assumes a Gram-matrix method: {@code 8 (2 n^2 + 2 n m)} bytes (the Gram matrix
      * and its reflectors, copies of row blocks of {@code A}, the vectors and {@code P^T A}).
