@@ -27,8 +27,15 @@ final class EjmlTridiagonalizer {
     /** Columns per panel. */
     static final int PANEL = 32;
 
-    /** Below this trailing size the row loops run on the calling thread. */
+    /** Below this trailing size the panel update runs on the calling thread. */
     private static final int MIN_PARALLEL_ROWS = 64;
+
+    /**
+     * Below this trailing size the matrix-vector product runs on the calling thread: it runs once
+     * per column, and for smaller sizes the synchronization costs more than the second thread saves
+     * (measured at {@code n = 768}, worst on a loaded machine).
+     */
+    private static final int MIN_PARALLEL_PRODUCT_ROWS = 1024;
 
     private final int n;
     private final double[] a;
@@ -165,7 +172,10 @@ final class EjmlTridiagonalizer {
      * buffers are added in chunk order.
      */
     private void symmetricTimes(int from, double[] v, double[] y, EjmlParallel parallel) {
-        int minChunk = n - from >= MIN_PARALLEL_ROWS ? MIN_PARALLEL_ROWS / 2 : Integer.MAX_VALUE;
+        int minChunk =
+                n - from >= MIN_PARALLEL_PRODUCT_ROWS
+                        ? MIN_PARALLEL_PRODUCT_ROWS / 4
+                        : Integer.MAX_VALUE;
         int[] bounds = parallel.triangleBounds(from, n, minChunk);
         double[][] partial = new double[bounds.length - 1][];
         parallel.forBounds(
