@@ -78,7 +78,8 @@ final class ApplyCommand implements Callable<Integer> {
             Inputs.readable(weights, "weights file");
         }
         String onnxName = Inputs.stem(model) + "_decomposed.onnx";
-        OutputFolder folder = OutputFolder.prepare(output, overwrite, List.of(onnxName));
+        OutputFolder folder =
+                OutputFolder.prepare(output, overwrite, List.of(onnxName, onnxName + ".data"));
         OnnxModel onnx = OnnxModel.read(model);
         NetworkDecomposition restructured = TensorDecompose.decomposeNetwork(onnx.graph(), info);
         ModelGraph result = restructured.model();
@@ -87,6 +88,7 @@ final class ApplyCommand implements Callable<Integer> {
         }
         Path file = folder.resolve(onnxName);
         onnx.write(result, file);
+        OutputFolder.makeReadable(List.of(file));
         PrintWriter out = spec.commandLine().getOut();
         out.println(
                 "Restructured "

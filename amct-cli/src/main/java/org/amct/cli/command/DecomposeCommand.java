@@ -2,6 +2,7 @@ package org.amct.cli.command;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,8 +67,29 @@ final class DecomposeCommand implements Callable<Integer> {
         String onnxName = Inputs.stem(model) + "_decomposed.onnx";
         OutputFolder folder =
                 OutputFolder.prepare(
-                        output, overwrite, List.of(onnxName, INFO_FILE, WEIGHTS_FILE, REPORT_FILE));
+                        output,
+                        overwrite,
+                        List.of(
+                                onnxName,
+                                onnxName + ".data",
+                                INFO_FILE,
+                                WEIGHTS_FILE,
+                                REPORT_FILE));
         OnnxModel onnx = OnnxModel.read(model);
+        long start = System.nanoTime();
+        DecompositionResult result =
+                TensorDecompose.autoDecomposition(onnx.graph(), options(folder));
+        ReportJson.Totals totals =
+                new ReportJson.Totals(
+                        ConvParameters.count(onnx.graph()),
+                        ConvParameters.count(result.model()),
+                        (System.nanoTime() - start) / 1e9);
+        List<Path> written = writeOutputs(folder, onnxName, onnx, result, totals);
+        print(spec.commandLine().getOut(), onnx, result, totals, written);
+        return ExitCode.SUCCESS.code();
+    }
+
+    private DecompositionOptions options(OutputFolder folder) {
         DecompositionOptions.Builder options =
                 backendOptions
                         .apply(DecompositionOptions.builder())
@@ -75,29 +97,37 @@ final class DecomposeCommand implements Callable<Integer> {
         if (parent.isInteractive()) {
             options.progress(new ProgressBar(spec.commandLine().getErr()));
         }
-        long start = System.nanoTime();
-        DecompositionResult result =
-                TensorDecompose.autoDecomposition(onnx.graph(), options.build());
-        double seconds = (System.nanoTime() - start) / 1e9;
+        return options.build();
+    }
+
+    /** Writes the model, the weights (when a layer changed) and the report; returns the files. */
+    private List<Path> writeOutputs(
+            OutputFolder folder,
+            String onnxName,
+            OnnxModel onnx,
+            DecompositionResult result,
+            ReportJson.Totals totals)
+            throws IOException {
         List<Path> written = new ArrayList<>();
         Path onnxFile = folder.resolve(onnxName);
+        Path data = folder.resolve(onnxName + ".data");
+        folder.deleteStale(List.of(data.getFileName().toString()));
         onnx.write(result.model(), onnxFile);
         written.add(onnxFile);
+        if (Files.exists(data)) {
+            written.add(data);
+        }
         if (result.changes().isEmpty()) {
-            folder.deleteStale(List.of(WEIGHTS_FILE));
+            // With --overwrite, files of an earlier run must not pass for this run's.
+            folder.deleteStale(List.of(INFO_FILE, WEIGHTS_FILE));
         } else {
             written.add(folder.resolve(INFO_FILE));
             written.add(writeWeights(folder, result.model()));
         }
-        ReportJson.Totals totals =
-                new ReportJson.Totals(
-                        ConvParameters.count(onnx.graph()),
-                        ConvParameters.count(result.model()),
-                        seconds);
         byte[] report = ReportJson.toJson(model.getFileName().toString(), result, totals);
         written.add(folder.write(REPORT_FILE, out -> out.write(report)));
-        print(spec.commandLine().getOut(), onnx, result, totals, written);
-        return ExitCode.SUCCESS.code();
+        OutputFolder.makeReadable(written);
+        return written;
     }
 
     private Path writeWeights(OutputFolder folder, ModelGraph decomposed) throws IOException {

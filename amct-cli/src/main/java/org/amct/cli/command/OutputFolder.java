@@ -6,6 +6,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 /**
@@ -93,6 +94,7 @@ final class OutputFolder {
         Path target = folder.resolve(name);
         Path temp = Files.createTempFile(folder, "." + name + ".", ".tmp");
         try {
+            readableByAll(temp);
             try (OutputStream out = Files.newOutputStream(temp)) {
                 content.writeTo(out);
             }
@@ -108,6 +110,25 @@ final class OutputFolder {
             return target;
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Makes written files readable by everyone, as {@code cp} would leave them (the library writes
+     * through private temporary files, mode 0600).
+     *
+     * @param files the files
+     * @throws IOException if the mode cannot be set
+     */
+    static void makeReadable(List<Path> files) throws IOException {
+        for (Path file : files) {
+            readableByAll(file);
+        }
+    }
+
+    private static void readableByAll(Path file) throws IOException {
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         }
     }
 
