@@ -1,0 +1,52 @@
+package org.amct.backend.aparapi.kernel;
+
+import com.aparapi.Kernel;
+
+/**
+ * A test kernel that translates and runs fine: {@code values[i] = i * i} for {@code i < count}. Its
+ * own class, so that tests may make it fail on a device without affecting the production kernels in
+ * the same JVM.
+ */
+public final class AparapiSquaresKernel extends Kernel implements AparapiExplicitKernel {
+    private double[] values = new double[1];
+    private int count;
+
+    /** Creates the kernel in explicit transfer mode. */
+    public AparapiSquaresKernel() {
+        setExplicit(true);
+    }
+
+    /**
+     * Binds the output.
+     *
+     * @param values receives {@code i * i} at index {@code i}
+     */
+    public void bind(double[] values) {
+        this.values = values;
+        this.count = values.length;
+    }
+
+    /** Copies the output back from the device. */
+    public void download() {
+        get(values);
+    }
+
+    @Override
+    public void upload() {
+        put(values);
+    }
+
+    @Override
+    public void release() {
+        values = new double[1];
+        count = 0;
+    }
+
+    @Override
+    public void run() {
+        int id = getGlobalId();
+        if (id < count) {
+            values[id] = (double) id * id;
+        }
+    }
+}
