@@ -16,13 +16,17 @@ import org.amct.spi.BackendId;
  * @param decomposeInfoFile where to write the decomposition-info file, if anywhere
  * @param rankPolicy how ranks are chosen
  * @param progress told after each decomposed layer
+ * @param layerParallelism how many layers may be factorized at once: 0 means as many as there are
+ *     available processors when the backend is thread-safe, else 1; 1 means one at a time. Results
+ *     are the same either way.
  */
 public record DecompositionOptions(
         Optional<BackendId> backend,
         int threads,
         Optional<Path> decomposeInfoFile,
         RankPolicy rankPolicy,
-        ProgressListener progress) {
+        ProgressListener progress,
+        int layerParallelism) {
 
     /**
      * Validates the settings.
@@ -36,6 +40,10 @@ public record DecompositionOptions(
         Objects.requireNonNull(progress, "progress");
         if (threads < 0) {
             throw new IllegalArgumentException("threads must be >= 0, got " + threads);
+        }
+        if (layerParallelism < 0) {
+            throw new IllegalArgumentException(
+                    "layerParallelism must be >= 0, got " + layerParallelism);
         }
     }
 
@@ -64,6 +72,7 @@ public record DecompositionOptions(
         private Path decomposeInfoFile;
         private RankPolicy rankPolicy = RankPolicy.AUTO;
         private ProgressListener progress = ProgressListener.NONE;
+        private int layerParallelism;
 
         private Builder() {}
 
@@ -124,6 +133,17 @@ public record DecompositionOptions(
         }
 
         /**
+         * Sets how many layers may be factorized at once.
+         *
+         * @param value {@code >= 0}; 0 chooses from the backend and the processors
+         * @return this builder
+         */
+        public Builder layerParallelism(int value) {
+            this.layerParallelism = value;
+            return this;
+        }
+
+        /**
          * Builds the options.
          *
          * @return the options
@@ -134,7 +154,8 @@ public record DecompositionOptions(
                     threads,
                     Optional.ofNullable(decomposeInfoFile),
                     rankPolicy,
-                    progress);
+                    progress,
+                    layerParallelism);
         }
     }
 }

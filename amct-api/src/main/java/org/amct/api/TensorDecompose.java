@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.amct.api.backend.BackendCatalog;
 import org.amct.api.backend.BackendRequest;
 import org.amct.api.backend.BackendSelection;
@@ -17,6 +18,7 @@ import org.amct.api.decompose.DecomposedLayer;
 import org.amct.api.decompose.Eligibility;
 import org.amct.api.decompose.LayerDecomposer;
 import org.amct.api.decompose.LayerPlan;
+import org.amct.api.decompose.LayerRunner;
 import org.amct.api.decompose.Replacement;
 import org.amct.api.decompose.Restructurer;
 import org.amct.api.exception.DecompositionException;
@@ -156,38 +158,60 @@ public final class TensorDecompose {
             ComputeBackend backend,
             BackendInfo info,
             DecompositionOptions options) {
-        Map<Tensor, DecomposedLayer> byWeight = new IdentityHashMap<>();
+        // Layers sharing one weight tensor are factorized once, under the first name.
+        Map<Tensor, String> owners = new IdentityHashMap<>();
+        Map<String, Conv2d> distinct = new LinkedHashMap<>();
+        eligible.forEach(
+                (name, conv) -> {
+                    if (owners.putIfAbsent(conv.weight(), name) == null) {
+                        distinct.put(name, conv);
+                    }
+                });
+        AtomicInteger done = new AtomicInteger();
+        Map<String, DecomposedLayer> computed =
+                LayerRunner.run(
+                        distinct,
+                        backend,
+                        parallelism(options, backend),
+                        options.rankPolicy() == RankPolicy.FULL,
+                        (name, layer) -> {
+                            logLayer(name, layer);
+                            options.progress()
+                                    .layerDone(done.incrementAndGet(), distinct.size(), name);
+                        });
         Map<String, List<String>> changes = new LinkedHashMap<>();
         List<LayerReport> reports = new ArrayList<>();
         ModelGraph result = model;
-        int done = 0;
         for (Map.Entry<String, Conv2d> entry : eligible.entrySet()) {
             String name = entry.getKey();
             Conv2d conv = entry.getValue();
-            if (Thread.currentThread().isInterrupted()) {
-                throw new DecompositionException(
-                        "Interrupted before layer '" + name + "'; the input model is unchanged");
-            }
-            DecomposedLayer shared = byWeight.get(conv.weight());
+            String owner = owners.get(conv.weight());
             DecomposedLayer decomposed =
-                    shared != null
-                            ? Reports.reuse(shared, conv)
-                            : LayerDecomposer.decompose(
-                                    name, conv, backend, options.rankPolicy() == RankPolicy.FULL);
-            byWeight.putIfAbsent(conv.weight(), decomposed);
+                    owner.equals(name)
+                            ? computed.get(name)
+                            : Reports.reuse(computed.get(owner), conv);
             result = Replacement.apply(result, name, decomposed.first(), decomposed.last());
             changes.put(name, Replacement.newNames(name));
             reports.add(Reports.layer(name, conv, decomposed));
-            LOG.info(
-                    "Layer '{}' decomposed: {} rank {} error {} in {} s",
-                    name,
-                    decomposed.unfolding().mode(),
-                    decomposed.rankChoice().rank(),
-                    decomposed.relativeError(),
-                    decomposed.seconds());
-            options.progress().layerDone(++done, eligible.size(), name);
         }
         return new DecompositionResult(result, changes, info, reports, skipped, Optional.empty());
+    }
+
+    private static int parallelism(DecompositionOptions options, ComputeBackend backend) {
+        if (options.layerParallelism() > 0) {
+            return options.layerParallelism();
+        }
+        return backend.isThreadSafe() ? Runtime.getRuntime().availableProcessors() : 1;
+    }
+
+    private static void logLayer(String name, DecomposedLayer layer) {
+        LOG.info(
+                "Layer '{}' decomposed: {} rank {}, relative error {}, {} s",
+                name,
+                layer.unfolding().mode(),
+                layer.rankChoice().rank(),
+                layer.relativeError(),
+                layer.seconds());
     }
 
     private static DecompositionResult writeInfo(DecompositionResult result, Path file)

@@ -77,6 +77,26 @@ public final class LayerDecomposer {
     }
 
     /**
+     * The bytes decomposing a layer needs at its peak: the float64 unfolding, the backend's
+     * workspace on the heap, and the two factors ({@code P}, {@code P^T A} and their float64 copies
+     * as weights) at the largest rank the rule can give ({@code n/4 + 16}, or {@code n} at full
+     * rank).
+     *
+     * @param conv an eligible layer
+     * @param backend the backend that will factorize it
+     * @param fullRank whether every singular value is kept
+     * @return the estimate in bytes
+     */
+    public static long peakBytes(Conv2d conv, ComputeBackend backend, boolean fullRank) {
+        Unfolding unfolding = Unfolding.of(conv);
+        long n = unfolding.rows();
+        long m = unfolding.cols();
+        long rank = fullRank ? n : Math.min(n, n / 4 + 16);
+        long factors = 2 * 8L * rank * (n + m);
+        return 8L * n * m + backend.workspaceBytes((int) n, (int) m) + factors;
+    }
+
+    /**
      * The rank the rule gives a layer, from its spectrum alone (no vectors are computed).
      *
      * @param name the layer's name, for messages

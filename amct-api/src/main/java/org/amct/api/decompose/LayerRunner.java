@@ -1,0 +1,130 @@
+package org.amct.api.decompose;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.amct.api.exception.DecompositionException;
+import org.amct.api.graph.Conv2d;
+import org.amct.spi.ComputeBackend;
+
+/**
+ * Decomposes a set of independent layers on one backend, one after the other or several at once
+ * when the backend is thread-safe, admitting each layer only when its memory fits. Results do not
+ * depend on the order or the concurrency: each layer is a pure function of its weight.
+ */
+public final class LayerRunner {
+    private LayerRunner() {}
+
+    /** Told after each layer, from the thread that decomposed it. */
+    @FunctionalInterface
+    public interface Listener {
+        /**
+         * A layer is done.
+         *
+         * @param name the layer
+         * @param layer its result
+         */
+        void done(String name, DecomposedLayer layer);
+    }
+
+    /**
+     * Decomposes every layer.
+     *
+     * @param layers eligible layers by name
+     * @param backend the opened backend
+     * @param parallelism how many layers may run at once; {@code > 1} only for a thread-safe
+     *     backend
+     * @param fullRank keep every singular value
+     * @param listener told after each layer
+     * @return the results by name, in the order of {@code layers}
+     * @throws DecompositionException if a layer fails, does not fit in memory, or the calling
+     *     thread is interrupted
+     */
+    public static Map<String, DecomposedLayer> run(
+            Map<String, Conv2d> layers,
+            ComputeBackend backend,
+            int parallelism,
+            boolean fullRank,
+            Listener listener) {
+        MemoryBudget budget = new MemoryBudget();
+        if (parallelism <= 1 || layers.size() <= 1 || !backend.isThreadSafe()) {
+            Map<String, DecomposedLayer> results = new LinkedHashMap<>();
+            layers.forEach(
+                    (name, conv) ->
+                            results.put(
+                                    name, one(name, conv, backend, fullRank, budget, listener)));
+            return results;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, layers.size()));
+        try {
+            List<Future<DecomposedLayer>> futures = new ArrayList<>();
+            layers.forEach(
+                    (name, conv) ->
+                            futures.add(
+                                    pool.submit(
+                                            () ->
+                                                    one(
+                                                            name, conv, backend, fullRank, budget,
+                                                            listener))));
+            Map<String, DecomposedLayer> results = new LinkedHashMap<>();
+            int i = 0;
+            for (String name : layers.keySet()) {
+                results.put(name, await(futures.get(i++), name));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static DecomposedLayer await(Future<DecomposedLayer> future, String name) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw interrupted(name);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new DecompositionException(
+                    "Layer '" + name + "' failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private static DecomposedLayer one(
+            String name,
+            Conv2d conv,
+            ComputeBackend backend,
+            boolean fullRank,
+            MemoryBudget budget,
+            Listener listener) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw interrupted(name);
+        }
+        long bytes = LayerDecomposer.peakBytes(conv, backend, fullRank);
+        try {
+            budget.acquire(name, bytes, backend.id().value());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw interrupted(name);
+        }
+        try {
+            DecomposedLayer result = LayerDecomposer.decompose(name, conv, backend, fullRank);
+            listener.done(name, result);
+            return result;
+        } finally {
+            budget.release(bytes);
+        }
+    }
+
+    private static DecompositionException interrupted(String name) {
+        return new DecompositionException(
+                "Interrupted before layer '" + name + "' finished; the input model is unchanged");
+    }
+}
