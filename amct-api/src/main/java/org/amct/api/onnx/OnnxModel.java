@@ -74,33 +74,12 @@ public final class OnnxModel {
         Path folder = file.toAbsolutePath().getParent();
         GraphProto graph = proto.getGraph();
         ConstantValues constants = new ConstantValues(graph, folder, source);
-        LayerNames names = new LayerNames();
         List<ConvSite> sites = new ArrayList<>();
         List<UnmappedConv> unmapped = new ArrayList<>();
-        Map<String, Conv2d> convs = new LinkedHashMap<>();
+        LayerNames names = new LayerNames();
         for (int i = 0; i < graph.getNodeCount(); i++) {
-            NodeProto node = graph.getNode(i);
-            if (!ConvNodes.isConv(node)) {
-                continue;
-            }
-            String described = ConvNodes.describe(node, i);
-            String where = "ONNX file '" + source + "', node '" + described + "'";
-            ConvNodes.Reading reading = ConvNodes.read(node, constants, where);
-            if (reading instanceof ConvNodes.Mapped mapped) {
-                String layer = names.assign(mapped.weightName(), node.getName(), i);
-                sites.add(
-                        new ConvSite(
-                                layer,
-                                i,
-                                mapped.weightName(),
-                                mapped.biasName(),
-                                mapped.autoPad(),
-                                mapped.conv()));
-                convs.put(layer, mapped.conv());
-            } else {
-                String reason = ((ConvNodes.Unmapped) reading).reason();
-                LOG.debug("Conv node '{}' is not a Conv2d layer: {}", described, reason);
-                unmapped.add(new UnmappedConv(described, reason));
+            if (ConvNodes.isConv(graph.getNode(i))) {
+                map(graph.getNode(i), i, constants, names, source, sites, unmapped);
             }
         }
         LOG.info(
@@ -108,7 +87,39 @@ public final class OnnxModel {
                 source,
                 sites.size(),
                 unmapped.size());
+        Map<String, Conv2d> convs = new LinkedHashMap<>();
+        sites.forEach(site -> convs.put(site.layer(), site.conv()));
         return new OnnxModel(file, proto, sites, unmapped, LayerNames.tree(convs));
+    }
+
+    /** Reads one Conv node into {@code sites} or {@code unmapped}. */
+    private static void map(
+            NodeProto node,
+            int index,
+            ConstantValues constants,
+            LayerNames names,
+            String source,
+            List<ConvSite> sites,
+            List<UnmappedConv> unmapped)
+            throws IOException {
+        String described = ConvNodes.describe(node, index);
+        String where = "ONNX file '" + source + "', node '" + described + "'";
+        ConvNodes.Reading reading = ConvNodes.read(node, constants, where);
+        if (reading instanceof ConvNodes.Mapped mapped) {
+            String layer = names.assign(mapped.weightName(), node.getName(), index);
+            sites.add(
+                    new ConvSite(
+                            layer,
+                            index,
+                            mapped.weightName(),
+                            mapped.biasName(),
+                            mapped.autoPad(),
+                            mapped.conv()));
+        } else {
+            String reason = ((ConvNodes.Unmapped) reading).reason();
+            LOG.debug("Conv node '{}' is not a Conv2d layer: {}", described, reason);
+            unmapped.add(new UnmappedConv(described, reason));
+        }
     }
 
     private static ModelProto parse(Path file, String source) throws IOException {

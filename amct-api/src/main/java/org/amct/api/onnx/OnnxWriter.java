@@ -167,19 +167,30 @@ final class OnnxWriter {
             NameAllocator nodeNames) {
         replacedValues.add(site.weightName());
         site.biasName().ifPresent(replacedValues::add);
-        String layer = site.layer();
         if (edit instanceof Retensor retensor) {
-            NodeProto.Builder same = node.toBuilder();
-            Conv2d conv = retensor.conv();
-            if (!conv.weight().equals(site.conv().weight())) {
-                same.setInput(1, placeholder(conv.weight(), layer + ".weight"));
-            }
-            if (conv.hasBias() && !conv.bias().equals(site.conv().bias())) {
-                same.setInput(2, placeholder(conv.bias().get(), layer + ".bias"));
-            }
-            return List.of(same.build());
+            return List.of(retensored(node, site, retensor.conv()));
         }
-        Split split = (Split) edit;
+        return split(node, site, (Split) edit, values, nodeNames);
+    }
+
+    private NodeProto retensored(NodeProto node, ConvSite site, Conv2d conv) {
+        NodeProto.Builder same = node.toBuilder();
+        if (!conv.weight().equals(site.conv().weight())) {
+            same.setInput(1, placeholder(conv.weight(), site.layer() + ".weight"));
+        }
+        if (conv.hasBias() && !conv.bias().equals(site.conv().bias())) {
+            same.setInput(2, placeholder(conv.bias().get(), site.layer() + ".bias"));
+        }
+        return same.build();
+    }
+
+    private List<NodeProto> split(
+            NodeProto node,
+            ConvSite site,
+            Split split,
+            NameAllocator values,
+            NameAllocator nodeNames) {
+        String layer = site.layer();
         NodeProto.Builder base = node.toBuilder().clearInput().clearOutput().clearAttribute();
         String middle = values.allocate(layer + ".0.output");
         NodeProto first =

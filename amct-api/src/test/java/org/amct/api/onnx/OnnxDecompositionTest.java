@@ -293,4 +293,27 @@ class OnnxDecompositionTest {
         assertEquals(0.0, compare(onlineFile, offlineFile, 0));
         assertTrue(reloaded.find("layer1.0.conv1.0").orElseThrow() instanceof Conv2d);
     }
+
+    @Test
+    void oldIrVersionsGetConstantNodesInsteadOfInitializers() throws Exception {
+        OnnxTestModels m = new OnnxTestModels("old", 9).irVersion(3).opset(8);
+        m.input("x", OnnxConstants.FLOAT, 1, 64, 8, 8);
+        m.conv(
+                "x",
+                ConvSpec.of(64, 64, 3)
+                        .weightName("o.weight")
+                        .same(1)
+                        .source(ConvSpec.Source.CONSTANT_NODE));
+        m.renameLastOutput("y");
+        m.output("y", OnnxConstants.FLOAT, 1, 64, 8, 8);
+        Path file = write(m.build(), "old.onnx");
+        double difference = decomposeAndCompare(file, FULL, 0);
+        assertTrue(difference < FULL_RANK_TOLERANCE, "relative difference " + difference);
+        ModelProto written =
+                ModelProto.parseFrom(Files.readAllBytes(folder.resolve("decomposed_old.onnx")));
+        assertEquals(0, written.getGraph().getInitializerCount());
+        assertEquals(
+                List.of("Constant", "Conv", "Constant", "Constant", "Conv"),
+                written.getGraph().getNodeList().stream().map(NodeProto::getOpType).toList());
+    }
 }

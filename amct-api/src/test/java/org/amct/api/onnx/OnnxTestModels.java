@@ -33,6 +33,7 @@ final class OnnxTestModels {
     private final SplittableRandom random;
     private final ByteArrayOutputStream external = new ByteArrayOutputStream();
     private long irVersion = 8;
+    private long opset = 13;
     private int counter;
 
     OnnxTestModels(String name, long seed) {
@@ -42,6 +43,11 @@ final class OnnxTestModels {
 
     OnnxTestModels irVersion(long value) {
         irVersion = value;
+        return this;
+    }
+
+    OnnxTestModels opset(long value) {
+        opset = value;
         return this;
     }
 
@@ -285,7 +291,7 @@ final class OnnxTestModels {
         return ModelProto.newBuilder()
                 .setIrVersion(irVersion)
                 .setProducerName("amct-tests")
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
                 .setGraph(graph)
                 .build();
     }
