@@ -1,0 +1,163 @@
+package org.amct.backend.nd4j;
+
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.lang.conditions.ArchConditions.haveOnlyFinalFields;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.constructors;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.GeneralCodingRules.NO_CLASSES_SHOULD_ACCESS_STANDARD_STREAMS;
+import static com.tngtech.archunit.library.GeneralCodingRules.NO_CLASSES_SHOULD_USE_JAVA_UTIL_LOGGING;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.core.importer.Location;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.junit.LocationProvider;
+import com.tngtech.archunit.lang.ArchRule;
+import java.util.Set;
+import org.amct.spi.ComputeBackendProvider;
+
+/**
+ * The module's structure: the rules of STYLE.md that the compiler does not check, plus the two that
+ * keep ND4J inside this backend and out of the cheap paths.
+ *
+ * <p>Rules are checked from {@code @ArchTest} methods, not fields: Surefire 3.5.3 does not run
+ * {@code @ArchTest} fields (TNG/ArchUnit#1442).
+ */
+@AnalyzeClasses(
+        locations = ArchitectureTest.ProductionClasses.class,
+        importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    /**
+     * This module's own classes: their folder or jar only. Naming the package instead makes
+     * ArchUnit search every jar on the class path for it, ND4J's included, which takes seconds.
+     */
+    static final class ProductionClasses implements LocationProvider {
+        @Override
+        public Set<Location> get(Class<?> testClass) {
+            return Set.of(
+                    Location.of(
+                            Nd4jBackendProvider.class
+                                    .getProtectionDomain()
+                                    .getCodeSource()
+                                    .getLocation()));
+        }
+    }
+
+    private static final ArchRule PROVIDERS_ARE_PUBLIC_FINAL_AND_STATELESS =
+            classes()
+                    .that()
+                    .implement(ComputeBackendProvider.class)
+                    .should()
+                    .bePublic()
+                    .andShould()
+                    .haveModifier(JavaModifier.FINAL)
+                    .andShould()
+                    .resideInAPackage("org.amct.backend..")
+                    .andShould(haveOnlyFinalFields())
+                    .because(
+                            "ServiceLoader instantiates providers, which must be cheap and"
+                                    + " stateless; STYLE.md section 3");
+
+    private static final ArchRule PROVIDERS_HAVE_ONLY_A_NO_ARG_PUBLIC_CONSTRUCTOR =
+            constructors()
+                    .that()
+                    .areDeclaredInClassesThat()
+                    .implement(ComputeBackendProvider.class)
+                    .and()
+                    .arePublic()
+                    .should()
+                    .haveRawParameterTypes(new Class<?>[0])
+                    .because("ServiceLoader calls the public no-argument constructor");
+
+    private static final ArchRule ONLY_THE_PROVIDER_IS_PUBLIC =
+            classes()
+                    .that()
+                    .arePublic()
+                    .should()
+                    .implement(ComputeBackendProvider.class)
+                    .because(
+                            "no ND4J type may cross the SPI, and a class-path jar cannot hide"
+                                    + " public classes the way an unexported package does");
+
+    private static final ArchRule CHEAP_PATHS_LOAD_NO_ND4J_CLASS =
+            noClasses()
+                    .that()
+                    .haveSimpleName("Nd4jBackendProvider")
+                    .or()
+                    .haveSimpleName("Nd4jMessages")
+                    .or()
+                    .haveSimpleName("Nd4jClassPath")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAPackage("org.nd4j..")
+                    .because(
+                            "ServiceLoader constructs the provider and asks for its descriptor"
+                                    + " where ND4J may be absent; only the probe, through"
+                                    + " Nd4jRuntime, may load ND4J (STYLE.md section 3)");
+
+    private static final ArchRule NO_DEPENDENCY_ON_THE_API =
+            noClasses()
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAPackage("org.amct.api..")
+                    .because(
+                            "dependencies point api -> spi <- backends; a backend never sees"
+                                    + " the model graph");
+
+    private static final ArchRule NO_DEPENDENCY_ON_OTHER_BACKENDS =
+            noClasses()
+                    .should()
+                    .dependOnClassesThat(
+                            resideInAPackage("org.amct.backend..")
+                                    .and(not(resideInAPackage("org.amct.backend.nd4j.."))))
+                    .because("backends are independent and reach users only through ServiceLoader");
+
+    @ArchTest
+    static void providersArePublicFinalAndStateless(JavaClasses classes) {
+        PROVIDERS_ARE_PUBLIC_FINAL_AND_STATELESS.check(classes);
+    }
+
+    @ArchTest
+    static void providersHaveOnlyANoArgPublicConstructor(JavaClasses classes) {
+        PROVIDERS_HAVE_ONLY_A_NO_ARG_PUBLIC_CONSTRUCTOR.check(classes);
+    }
+
+    @ArchTest
+    static void onlyTheProviderIsPublic(JavaClasses classes) {
+        ONLY_THE_PROVIDER_IS_PUBLIC.check(classes);
+    }
+
+    @ArchTest
+    static void providerDescriptorAndMessagesLoadNoNd4jClass(JavaClasses classes) {
+        CHEAP_PATHS_LOAD_NO_ND4J_CLASS.check(classes);
+    }
+
+    @ArchTest
+    static void backendNeverDependsOnTheApi(JavaClasses classes) {
+        NO_DEPENDENCY_ON_THE_API.check(classes);
+    }
+
+    @ArchTest
+    static void backendNeverDependsOnOtherBackends(JavaClasses classes) {
+        NO_DEPENDENCY_ON_OTHER_BACKENDS.check(classes);
+    }
+
+    @ArchTest
+    static void libraryCodeNeverPrintsToStandardStreams(JavaClasses classes) {
+        NO_CLASSES_SHOULD_ACCESS_STANDARD_STREAMS
+                .because("library code logs through slf4j and never prints to stdout or stderr")
+                .check(classes);
+    }
+
+    @ArchTest
+    static void libraryCodeNeverUsesJavaUtilLogging(JavaClasses classes) {
+        NO_CLASSES_SHOULD_USE_JAVA_UTIL_LOGGING
+                .because("the library logs through slf4j-api; the application picks the binding")
+                .check(classes);
+    }
+}
