@@ -10,6 +10,7 @@ module org.amct.api {
     requires transitive org.amct.spi;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
+    requires java.management;
     requires com.google.protobuf;
 
     exports org.amct.api;
@@ -17,6 +18,7 @@ module org.amct.api {
     exports org.amct.api.graph;
     exports org.amct.api.format;
     exports org.amct.api.backend;
+    exports org.amct.api.bench;
     exports org.amct.api.onnx;
 
     opens org.amct.api.schema to

@@ -41,7 +41,7 @@ class ArchitectureTest {
         layeredArchitecture()
                 .consideringOnlyDependenciesInLayers()
                 .layer("root")
-                .definedBy("org.amct.api")
+                .definedBy("org.amct.api", "org.amct.api.bench..")
                 .layer("onnx")
                 .definedBy("org.amct.api.onnx..")
                 .layer("format")
