@@ -12,11 +12,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the {@code ./amct} launcher out of process, after {@code package} (Failsafe): it finds the
- * jar and {@code target/lib} fresh, so it runs them without building.
+ * Runs the {@code ./amct} launcher out of process, after {@code package} (Failsafe), on the jar and
+ * {@code target/lib} this build made ({@code AMCT_SKIP_BUILD=1}: a test never starts a nested Maven
+ * build).
  */
 class LauncherIT {
     @TempDir Path temp;
+
+    private static ProcessBuilder launcher(Path root, String... args) {
+        ProcessBuilder builder = new ProcessBuilder();
+        builder.command().add(root.resolve("amct").toString());
+        builder.command().addAll(java.util.List.of(args));
+        builder.environment().put("AMCT_SKIP_BUILD", "1");
+        return builder.directory(root.toFile()).redirectErrorStream(true);
+    }
 
     @Test
     void launcherDecomposesTheExample() throws IOException, InterruptedException {
@@ -24,16 +33,14 @@ class LauncherIT {
         Path out = temp.resolve("out");
         Path log = temp.resolve("log.txt");
         Process process =
-                new ProcessBuilder(
-                                root.resolve("amct").toString(),
+                launcher(
+                                root,
                                 "decompose",
                                 "examples/tiny_resnet.onnx",
                                 "-o",
                                 out.toString(),
                                 "--threads",
                                 "1")
-                        .directory(root.toFile())
-                        .redirectErrorStream(true)
                         .redirectOutput(log.toFile())
                         .start();
         assertTrue(process.waitFor(5, TimeUnit.MINUTES), "the launcher did not finish");
@@ -48,9 +55,7 @@ class LauncherIT {
     void launcherPassesExitCodesThrough() throws IOException, InterruptedException {
         Path root = Path.of("..").toAbsolutePath().normalize();
         Process process =
-                new ProcessBuilder(root.resolve("amct").toString(), "inspect", "missing.onnx")
-                        .directory(root.toFile())
-                        .redirectErrorStream(true)
+                launcher(root, "inspect", "missing.onnx")
                         .redirectOutput(temp.resolve("log.txt").toFile())
                         .start();
         assertTrue(process.waitFor(5, TimeUnit.MINUTES), "the launcher did not finish");
