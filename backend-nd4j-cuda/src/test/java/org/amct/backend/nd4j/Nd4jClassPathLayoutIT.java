@@ -93,10 +93,11 @@ class Nd4jClassPathLayoutIT {
     @BeforeAll
     void compileTheApplicationModule() throws IOException {
         backendJar = requiredFile("amct.nd4j.jar");
+        String classPath =
+                Files.readString(Path.of(requiredFile("amct.nd4j.class-path-file"))).trim();
         nd4jClassPath =
-                Files.readAllLines(Path.of(requiredFile("amct.nd4j.class-path-file"))).stream()
-                        .map(String::trim)
-                        .filter(line -> !line.isEmpty())
+                Arrays.stream(classPath.split(File.pathSeparator))
+                        .filter(entry -> !entry.isEmpty())
                         .collect(Collectors.toList());
         spiJar = testClassPathEntry("amct-spi");
         slf4jJar = testClassPathEntry("slf4j-api");
