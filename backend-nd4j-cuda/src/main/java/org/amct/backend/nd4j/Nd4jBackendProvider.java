@@ -42,7 +42,7 @@ public final class Nd4jBackendProvider implements ComputeBackendProvider {
     /** The priority on a CUDA device: the GPU band, above every CPU backend. */
     static final int CUDA_PRIORITY = 400;
 
-    /** The priority on ND4J's CPU backend: below EJML (100), which was faster in measurements. */
+    /** The priority on ND4J's CPU backend: below EJML (100), as fast or faster on larger layers. */
     static final int CPU_PRIORITY = 50;
 
     private final ClassLoader classLoader;
