@@ -1,0 +1,109 @@
+package org.amct.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import org.amct.api.exception.DecompositionException;
+import org.amct.api.graph.Conv2d;
+import org.amct.api.graph.DType;
+import org.amct.api.graph.ModelGraph;
+import org.amct.api.graph.Size2d;
+import org.amct.api.graph.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Weights that break naive numerics: NaN, infinity, zeros, rank deficiency, denormals. */
+class NumericHazardsTest {
+    private static final int[] SHAPE = {96, 64, 3, 3};
+
+    private static DecompositionResult decompose(double[] values, DType dtype) {
+        Conv2d conv =
+                Conv2d.builder(64, 96, Size2d.square(3))
+                        .withBias(false)
+                        .weight(Tensor.fromDoubles(dtype, SHAPE, values))
+                        .build();
+        return TensorDecompose.autoDecomposition(
+                ModelGraph.builder("Net").add("layer", conv).build(),
+                DecompositionOptions.builder().backend("ejml").build());
+    }
+
+    private static void assertAllFinite(DecompositionResult result) {
+        result.model()
+                .stateDict()
+                .forEach(
+                        (name, t) ->
+                                assertEquals(
+                                        -1, t.firstNonFiniteIndex(), name + " has NaN or Inf"));
+        assertTrue(Double.isFinite(result.layers().get(0).relativeError()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(doubles = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY})
+    void nonFiniteWeightIsAnErrorNamingTheLayerAndTheIndex(double bad) {
+        float[] values = new float[96 * 64 * 9];
+        values[1234] = (float) bad; // Tensor.ofFloats keeps it; fromDoubles would clamp infinity
+        Conv2d conv =
+                Conv2d.builder(64, 96, Size2d.square(3))
+                        .withBias(false)
+                        .weight(Tensor.ofFloats(SHAPE, values))
+                        .build();
+        ModelGraph model = ModelGraph.builder("Net").add("layer", conv).build();
+        DecompositionException e =
+                assertThrows(
+                        DecompositionException.class,
+                        () -> TensorDecompose.autoDecomposition(model));
+        assertTrue(
+                e.getMessage().startsWith("Layer 'layer': weight element 1234 "), e.getMessage());
+    }
+
+    @Test
+    void allZeroWeightGetsTheLowerClampRoundedAndZeroFactors() {
+        DecompositionResult result = decompose(new double[96 * 64 * 9], DType.FLOAT32);
+        assertAllFinite(result);
+        // L = 192: no singular value exceeds the threshold 0, so the clamp band [27, 32] decides.
+        assertEquals(32, result.layers().get(0).rank());
+        assertEquals(0.0, result.layers().get(0).relativeError());
+    }
+
+    @Test
+    void rankDeficientWeightDecomposesWithoutNaN() {
+        // Rank 1: W[o, i, p, q] = a[o] * b[i] * c[p] * d[q].
+        double[] values = new double[96 * 64 * 9];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = Math.sin(i / 576 + 1.0) * Math.cos((i / 9) % 64 + 2.0) * (1 + i % 9);
+        }
+        DecompositionResult result = decompose(values, DType.FLOAT64);
+        assertAllFinite(result);
+        assertEquals(32, result.layers().get(0).rank());
+        assertTrue(result.layers().get(0).relativeError() < 1e-6, "rank 1 is captured exactly");
+    }
+
+    @Test
+    void denormalWeightsDecomposeWithoutNaN() {
+        double[] values = new double[96 * 64 * 9];
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        Arrays.setAll(values, i -> random.nextDouble(-1, 1) * Double.MIN_NORMAL / 8);
+        DecompositionResult result = decompose(values, DType.FLOAT64);
+        assertAllFinite(result);
+        assertEquals(32, result.layers().get(0).rank());
+    }
+
+    @Test
+    void float16FactorsThatWouldOverflowAreClamped() {
+        double[] values = new double[96 * 64 * 9];
+        Arrays.fill(values, 60000.0);
+        DecompositionResult result = decompose(values, DType.FLOAT16);
+        assertAllFinite(result);
+        Tensor first = result.model().stateDict().get("layer.0.weight");
+        Tensor last = result.model().stateDict().get("layer.1.weight");
+        double max = Math.max(maxAbs(first), maxAbs(last));
+        assertTrue(max <= 65504.0, "clamped to the float16 range, got " + max);
+    }
+
+    private static double maxAbs(Tensor t) {
+        return Arrays.stream(t.toDoubles()).map(Math::abs).max().orElse(0);
+    }
+}
