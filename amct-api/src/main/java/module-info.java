@@ -20,6 +20,7 @@ module org.amct.api {
     exports org.amct.api.backend;
     exports org.amct.api.bench;
     exports org.amct.api.onnx;
+    exports org.amct.api.report;
 
     opens org.amct.api.schema to
             com.fasterxml.jackson.databind;
