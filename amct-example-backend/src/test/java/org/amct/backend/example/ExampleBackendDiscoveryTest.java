@@ -1,0 +1,87 @@
+package org.amct.backend.example;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.amct.api.DecompositionOptions;
+import org.amct.api.DecompositionResult;
+import org.amct.api.LayerReport;
+import org.amct.api.TensorDecompose;
+import org.amct.api.backend.BackendCatalog;
+import org.amct.api.backend.BackendRequest;
+import org.amct.api.graph.Conv2d;
+import org.amct.api.graph.ModelGraph;
+import org.amct.api.graph.Size2d;
+import org.amct.spi.BackendId;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The unchanged API finds this backend through ServiceLoader (the module's {@code provides}), never
+ * picks it on its own (priority 1 is below EJML's 100), and runs a decomposition on it when it is
+ * requested, with the same ranks and spectra as EJML.
+ */
+class ExampleBackendDiscoveryTest {
+    private static final BackendId EXAMPLE = BackendId.of("example");
+
+    @Test
+    void serviceLoaderFindsItNextToEjmlAndTheAutomaticChoiceKeepsEjml() {
+        BackendCatalog catalog = BackendCatalog.discover();
+        List<String> ids =
+                catalog.reports().stream().map(r -> r.descriptor().id().value()).toList();
+        assertTrue(ids.containsAll(List.of("example", "ejml")), ids.toString());
+        assertEquals("ejml", catalog.select(Optional.empty()).chosen().descriptor().id().value());
+        assertEquals(
+                "example", catalog.select(Optional.of(EXAMPLE)).chosen().descriptor().id().value());
+    }
+
+    @Test
+    void decomposesWhenRequestedAndAgreesWithEjml() {
+        ModelGraph model = model();
+        DecompositionResult onExample =
+                TensorDecompose.autoDecomposition(
+                        model, DecompositionOptions.builder().backend("example").build());
+        DecompositionResult onEjml =
+                TensorDecompose.autoDecomposition(
+                        model, DecompositionOptions.builder().backend("ejml").build());
+
+        assertEquals("example", onExample.backend().id());
+        assertTrue(onExample.backend().forced());
+        assertEquals(onEjml.changes(), onExample.changes());
+        for (int i = 0; i < onEjml.layers().size(); i++) {
+            LayerReport expected = onEjml.layers().get(i);
+            LayerReport actual = onExample.layers().get(i);
+            assertEquals(expected.rank(), actual.rank(), expected.name());
+            double[] s = expected.spectrum().singularValues();
+            assertArrayEquals(s, actual.spectrum().singularValues(), 1e-9 * s[0], expected.name());
+            assertEquals(expected.relativeError(), actual.relativeError(), 1e-9, expected.name());
+        }
+    }
+
+    @Test
+    void theSystemPropertySelectsItAsAmctBackendWould() {
+        String before = System.getProperty(BackendRequest.PROPERTY);
+        System.setProperty(BackendRequest.PROPERTY, "example");
+        try {
+            DecompositionResult result = TensorDecompose.autoDecomposition(model());
+            assertEquals("example", result.backend().id());
+        } finally {
+            if (before == null) {
+                System.clearProperty(BackendRequest.PROPERTY);
+            } else {
+                System.setProperty(BackendRequest.PROPERTY, before);
+            }
+        }
+    }
+
+    private static ModelGraph model() {
+        SplittableRandom random = new SplittableRandom(5);
+        return ModelGraph.builder("Net")
+                .add("conv1", Conv2d.builder(64, 64, Size2d.square(3)).random(random).build())
+                .add("conv2", Conv2d.builder(64, 96, Size2d.square(3)).random(random).build())
+                .build();
+    }
+}
