@@ -31,6 +31,15 @@ public record DecompositionOptions(
     /**
      * Validates the settings.
      *
+     * @param backend a backend to force by id; empty means the {@code amct.backend} property, then
+     *     the {@code AMCT_BACKEND} variable, then the automatic choice
+     * @param threads CPU threads a backend may use; 0 means all available processors
+     * @param decomposeInfoFile where to write the decomposition-info file, if anywhere
+     * @param rankPolicy how ranks are chosen
+     * @param progress told after each decomposed layer
+     * @param layerParallelism how many layers may be factorized at once: 0 means as many as there
+     *     are available processors when the backend is thread-safe, else 1; 1 means one at a time.
+     *     Results are the same either way.
      * @throws IllegalArgumentException if {@code threads} is negative
      */
     public DecompositionOptions {

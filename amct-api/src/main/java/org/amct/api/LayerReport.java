@@ -41,7 +41,27 @@ public record LayerReport(
         double relativeError,
         double seconds,
         Spectrum spectrum) {
-    /** Copies the shapes. */
+    /**
+     * Copies the shapes.
+     *
+     * @param name the layer's dotted name
+     * @param mode the decomposition mode, for example {@code "SCFK"}
+     * @param rank the chosen rank
+     * @param inChannels input channels
+     * @param outChannels output channels
+     * @param kernelSize the original kernel
+     * @param stride the original stride
+     * @param firstShape the first conv's weight shape
+     * @param lastShape the last conv's weight shape
+     * @param paramsBefore weights and bias of the original layer
+     * @param paramsAfter weights and bias of the two new layers
+     * @param macsBefore multiply-accumulates per output pixel of the original layer
+     * @param macsAfter multiply-accumulates per output pixel of the two new layers (the first
+     *     conv's share counted per final output pixel)
+     * @param relativeError {@code ||W - W'|| / ||W||} in float64, before casting back
+     * @param seconds time spent on the layer
+     * @param spectrum the singular values and the marks of the rank rule
+     */
     public LayerReport {
         firstShape = List.copyOf(firstShape);
         lastShape = List.copyOf(lastShape);

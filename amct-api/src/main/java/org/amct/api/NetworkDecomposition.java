@@ -13,7 +13,12 @@ import org.amct.api.graph.ModelGraph;
  * @param changes each listed layer's name mapped to the names of its two new layers
  */
 public record NetworkDecomposition(ModelGraph model, Map<String, List<String>> changes) {
-    /** Copies the changes, keeping their order. */
+    /**
+     * Copies the changes, keeping their order.
+     *
+     * @param model the restructured model, with fresh weights in the new layers
+     * @param changes each listed layer's name mapped to the names of its two new layers
+     */
     public NetworkDecomposition {
         changes = Collections.unmodifiableMap(new LinkedHashMap<>(changes));
     }

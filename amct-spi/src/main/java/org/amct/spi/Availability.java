@@ -26,7 +26,12 @@ public sealed interface Availability permits Availability.Available, Availabilit
      * @param priority its rank in the automatic choice; higher wins
      */
     record Available(String device, int priority) implements Availability {
-        /** Checks that the device description is present. */
+        /**
+         * Checks that the device description is present.
+         *
+         * @param device the device it will use, for example {@code "2 CPU cores (pure Java)"}
+         * @param priority its rank in the automatic choice; higher wins
+         */
         public Available {
             Objects.requireNonNull(device, "device");
         }
@@ -44,7 +49,12 @@ public sealed interface Availability permits Availability.Available, Availabilit
      * @param hint what the user can do, for example {@code "apt-get install pocl-opencl-icd"}
      */
     record Unavailable(String reason, String hint) implements Availability {
-        /** Checks that both texts are present. */
+        /**
+         * Checks that both texts are present.
+         *
+         * @param reason what is missing, for example {@code "no OpenCL platform found"}
+         * @param hint what the user can do, for example {@code "apt-get install pocl-opencl-icd"}
+         */
         public Unavailable {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(hint, "hint");

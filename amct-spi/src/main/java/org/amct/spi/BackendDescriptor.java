@@ -10,7 +10,13 @@ import java.util.Objects;
  * @param deviceKind the kind of device it computes on when available
  */
 public record BackendDescriptor(BackendId id, String displayName, DeviceKind deviceKind) {
-    /** Checks that no component is null. */
+    /**
+     * Checks that no component is null.
+     *
+     * @param id the identifier users select it by
+     * @param displayName a short human-readable name, for example {@code "EJML (pure Java)"}
+     * @param deviceKind the kind of device it computes on when available
+     */
     public BackendDescriptor {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(displayName, "displayName");

@@ -16,6 +16,7 @@ public record BackendId(String value) implements Comparable<BackendId> {
     /**
      * Validates the identifier.
      *
+     * @param value the identifier text
      * @throws IllegalArgumentException if {@code value} is not of the documented form
      */
     public BackendId {

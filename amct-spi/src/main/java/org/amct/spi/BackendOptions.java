@@ -10,6 +10,8 @@ public record BackendOptions(int threads) {
     /**
      * Validates the settings.
      *
+     * @param threads the number of CPU threads the backend may use; 0 means "as many as the JVM
+     *     reports available processors"
      * @throws IllegalArgumentException if {@code threads} is negative
      */
     public BackendOptions {

@@ -15,6 +15,11 @@ public record SvdResult(DenseMatrix leftVectors, DenseMatrix projection) {
     /**
      * Checks that the two shapes fit together.
      *
+     * @param leftVectors {@code P}: the first {@code r} left singular vectors of {@code A}, as the
+     *     columns of an {@code n x r} matrix with orthonormal columns, in the order of descending
+     *     singular values; each column's sign is the backend's choice
+     * @param projection {@code P^T A}: an {@code r x m} matrix, so that {@code P (P^T A)} is the
+     *     best rank-{@code r} approximation of {@code A}
      * @throws IllegalArgumentException if {@code leftVectors.cols() != projection.rows()}
      */
     public SvdResult {

@@ -19,7 +19,14 @@ public record BackendSelection(
         ProbeReport chosen,
         boolean forced,
         List<ProbeReport> reports) {
-    /** Copies the reports. */
+    /**
+     * Copies the reports.
+     *
+     * @param provider the chosen provider
+     * @param chosen its probe report (available)
+     * @param forced whether the user asked for it by id
+     * @param reports every provider's probe report, chosen one included, best first
+     */
     public BackendSelection {
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(chosen, "chosen");

@@ -11,7 +11,12 @@ import org.amct.spi.BackendDescriptor;
  * @param availability whether it can run here, and why not
  */
 public record ProbeReport(BackendDescriptor descriptor, Availability availability) {
-    /** Checks that both parts are present. */
+    /**
+     * Checks that both parts are present.
+     *
+     * @param descriptor what the backend is
+     * @param availability whether it can run here, and why not
+     */
     public ProbeReport {
         Objects.requireNonNull(descriptor, "descriptor");
         Objects.requireNonNull(availability, "availability");

@@ -14,6 +14,10 @@ public record ConvShape(int outChannels, int inChannels, int kernelH, int kernel
     /**
      * Checks that every dimension is positive.
      *
+     * @param outChannels output channels
+     * @param inChannels input channels
+     * @param kernelH kernel height
+     * @param kernelW kernel width
      * @throws IllegalArgumentException if one is not
      */
     public ConvShape {

@@ -22,7 +22,17 @@ public record Measurement(
         List<Double> seconds,
         long heapPeakBytes,
         OptionalLong residentPeakBytes) {
-    /** Copies the times. */
+    /**
+     * Copies the times.
+     *
+     * @param backend the backend id
+     * @param device the device it ran on
+     * @param shape the layer shape
+     * @param rank the rank the rule chose
+     * @param seconds each timed run's wall time, in run order
+     * @param heapPeakBytes the Java heap's peak during the timed runs
+     * @param residentPeakBytes the process's resident-set peak during the timed runs (Linux only)
+     */
     public Measurement {
         seconds = List.copyOf(seconds);
     }

@@ -12,7 +12,12 @@ import org.amct.api.graph.Tensor;
  * @param metadata free-form strings (safetensors' {@code __metadata__}), empty when absent
  */
 public record WeightsFile(Map<String, Tensor> tensors, Map<String, String> metadata) {
-    /** Copies both maps, keeping their order. */
+    /**
+     * Copies both maps, keeping their order.
+     *
+     * @param tensors tensors by dotted parameter name
+     * @param metadata free-form strings (safetensors' {@code __metadata__}), empty when absent
+     */
     public WeightsFile {
         tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
         metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));

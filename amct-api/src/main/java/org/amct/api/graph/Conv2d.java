@@ -36,6 +36,16 @@ public record Conv2d(
     /**
      * Checks that the tensors fit the hyper-parameters.
      *
+     * @param inChannels input channels
+     * @param outChannels output channels
+     * @param kernelSize kernel height and width
+     * @param stride stride per axis
+     * @param padding padding per side
+     * @param dilation dilation per axis
+     * @param groups the number of channel groups; divides both channel counts
+     * @param paddingMode how the padding is filled
+     * @param weight shape {@code [outChannels, inChannels / groups, kernelH, kernelW]}
+     * @param bias shape {@code [outChannels]}, same dtype as the weight, when the layer has one
      * @throws IllegalArgumentException if a shape, dtype or count does not fit
      */
     public Conv2d {

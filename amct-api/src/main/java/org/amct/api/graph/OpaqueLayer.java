@@ -14,7 +14,13 @@ import java.util.Objects;
 public record OpaqueLayer(
         String typeName, Map<String, Tensor> parameters, Map<String, Layer> children)
         implements Layer {
-    /** Copies the maps, keeping their order. */
+    /**
+     * Copies the maps, keeping their order.
+     *
+     * @param typeName the layer's type, for example {@code "BatchNorm2d"}
+     * @param parameters its own tensors by local name, in order
+     * @param children its child layers by local name, in order
+     */
     public OpaqueLayer {
         Objects.requireNonNull(typeName, "typeName");
         parameters = Names.orderedCopy(parameters, "parameter");

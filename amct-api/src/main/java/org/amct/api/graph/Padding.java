@@ -16,6 +16,10 @@ public record Padding(int top, int left, int bottom, int right) {
     /**
      * Checks that no amount is negative.
      *
+     * @param top rows added above
+     * @param left columns added on the left
+     * @param bottom rows added below
+     * @param right columns added on the right
      * @throws IllegalArgumentException if an amount is negative
      */
     public Padding {

@@ -11,7 +11,11 @@ import java.util.Map;
  * @param children the children in order, by local name
  */
 public record Sequential(Map<String, Layer> children) implements Layer {
-    /** Copies the children, keeping their order. */
+    /**
+     * Copies the children, keeping their order.
+     *
+     * @param children the children in order, by local name
+     */
     public Sequential {
         children = Names.orderedCopy(children, "child");
     }

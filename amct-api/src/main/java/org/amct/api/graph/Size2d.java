@@ -12,6 +12,8 @@ public record Size2d(int height, int width) {
     /**
      * Checks that both values are positive.
      *
+     * @param height the value along the height axis
+     * @param width the value along the width axis
      * @throws IllegalArgumentException if a value is {@code < 1}
      */
     public Size2d {

@@ -19,6 +19,10 @@ public record OnnxWriteOptions(long externalDataThreshold, long externalDataMinB
     /**
      * Validates the settings.
      *
+     * @param externalDataThreshold when the graph's tensors hold more bytes than this, tensors of
+     *     at least {@code externalDataMinBytes} bytes go to a data file next to the model ({@code
+     *     <model file name>.data}) instead of into the model; protobuf files are limited to 2 GiB
+     * @param externalDataMinBytes the smallest tensor moved to the data file
      * @throws IllegalArgumentException if a value is negative
      */
     public OnnxWriteOptions {

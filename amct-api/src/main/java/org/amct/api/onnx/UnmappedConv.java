@@ -11,7 +11,12 @@ import java.util.Objects;
  * @param reason why it is not mapped, for example {@code "1-D convolution (weight rank 3)"}
  */
 public record UnmappedConv(String node, String reason) {
-    /** Checks that both parts are present. */
+    /**
+     * Checks that both parts are present.
+     *
+     * @param node the node's name, or a description such as {@code "Conv node #12 (output 'y')"}
+     * @param reason why it is not mapped, for example {@code "1-D convolution (weight rank 3)"}
+     */
     public UnmappedConv {
         Objects.requireNonNull(node, "node");
         Objects.requireNonNull(reason, "reason");
