@@ -21,8 +21,13 @@ import org.amct.spi.BackendException;
  * there and nowhere else. If it did not, it throws {@link BackendException} naming the kernel, the
  * device and Aparapi's reason: a run never continues elsewhere.
  *
- * <p>Two independent signs show a fallback: Aparapi added the device to the kernel's failed devices
- * during the execution, or the last device Aparapi started the kernel on is not this one.
+ * <p>With a pinned range and an explicit work-group size, Aparapi, once the device failed, finds
+ * nothing else it may run the range on and throws {@link AssertionError}; this class turns that
+ * into the exception above (the one place the module catches an {@link Error}: it is how Aparapi
+ * reports the failure). Should a version of Aparapi fall back quietly instead, two independent
+ * signs still show it: Aparapi added the device to the kernel's failed devices during the
+ * execution, or the last device Aparapi started the kernel on is not this one. Aparapi keeps a
+ * device it marked failed out of that kernel class's devices for the rest of the JVM.
  *
  * <p>Not thread-safe: one caller runs the kernel at a time.
  *

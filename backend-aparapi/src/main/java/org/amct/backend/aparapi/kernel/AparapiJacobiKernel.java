@@ -15,10 +15,11 @@ import java.util.Objects;
  *
  * <p>Passes. A sweep is one Aparapi execution of {@code 2 (N - 1)} passes, which OpenCL runs in
  * order. Pass {@code 2r} computes the rotation of each pair of round {@code r} from the current
- * {@code G} (work-items {@code 0 .. N/2 - 1}); pass {@code 2r + 1} applies them: {@code G <- J^T G
- * J} as {@code 2 x 2} blocks, one work-item per block pair {@code (a, b)} with {@code a <= b} that
- * writes both {@code (a, b)} and its transpose (so {@code G} stays exactly symmetric and no
- * work-item reads what another writes), and {@code V <- V J}, one work-item per row and pair.
+ * {@code G} and keeps it with the pair's indices (work-items {@code 0 .. N/2 - 1}); pass {@code 2r
+ * + 1} applies them: {@code G <- J^T G J} as {@code 2 x 2} blocks, one work-item per block {@code
+ * (a, b)} of the rows of pair {@code a} and the columns of pair {@code b}, which reads and writes
+ * only that block (so no work-item reads what another writes, and neighbouring work-items walk
+ * along the same rows), and {@code V <- V J}, one work-item per row and pair.
  *
  * <p>Rotation. Pair {@code (p, q)} is rotated when {@code |g_pq| > max(eps sqrt|g_pp| sqrt|g_qq|,
  * floor)} (the relative criterion, with an absolute floor the caller sets): with {@code tau = (g_qq
@@ -40,6 +41,8 @@ public final class AparapiJacobiKernel extends Kernel implements AparapiExplicit
     private double[] tangents = new double[1];
     private double[] cosines = new double[1];
     private double[] sines = new double[1];
+    private int[] firsts = new int[1];
+    private int[] seconds = new int[1];
     private int order;
     private int pairs;
     private double minimum;
@@ -66,11 +69,13 @@ public final class AparapiJacobiKernel extends Kernel implements AparapiExplicit
         tangents = new double[pairs];
         cosines = new double[pairs];
         sines = new double[pairs];
+        firsts = new int[pairs];
+        seconds = new int[pairs];
     }
 
     @Override
     public void upload() {
-        put(gram).put(vectors).put(tangents).put(cosines).put(sines);
+        put(gram).put(vectors).put(tangents).put(cosines).put(sines).put(firsts).put(seconds);
     }
 
     /** Copies {@code G} back from the device into the bound array. */
@@ -109,6 +114,8 @@ public final class AparapiJacobiKernel extends Kernel implements AparapiExplicit
         tangents = new double[1];
         cosines = new double[1];
         sines = new double[1];
+        firsts = new int[1];
+        seconds = new int[1];
         order = 0;
         pairs = 0;
     }
@@ -123,7 +130,7 @@ public final class AparapiJacobiKernel extends Kernel implements AparapiExplicit
                 computeRotation(round, id);
             }
         } else {
-            applyRotations(round, id);
+            applyRotations(id);
         }
     }
 
@@ -170,36 +177,37 @@ public final class AparapiJacobiKernel extends Kernel implements AparapiExplicit
             }
         }
         double c = 1.0 / Math.sqrt(1.0 + t * t);
+        firsts[pair] = p;
+        seconds[pair] = q;
         tangents[pair] = t;
         cosines[pair] = c;
         sines[pair] = t * c;
     }
 
-    private void applyRotations(int round, int id) {
+    private void applyRotations(int id) {
         int blocks = pairs * pairs;
         if (id < blocks) {
             int a = id / pairs;
             int b = id - a * pairs;
             if (a == b) {
-                rotateDiagonalBlock(round, a);
-            }
-            if (a < b) {
-                rotateBlock(round, a, b);
+                rotateDiagonalBlock(a);
+            } else {
+                rotateBlock(a, b);
             }
         } else {
             if (id < blocks + order * pairs) {
                 int item = id - blocks;
                 int row = item / pairs;
-                rotateVectorRow(round, row, item - row * pairs);
+                rotateVectorRow(row, item - row * pairs);
             }
         }
     }
 
-    private void rotateDiagonalBlock(int round, int pair) {
+    private void rotateDiagonalBlock(int pair) {
         double t = tangents[pair];
         if (t != 0.0) {
-            int p = first(round, pair);
-            int q = second(round, pair);
+            int p = firsts[pair];
+            int q = seconds[pair];
             double apq = gram[p * order + q];
             gram[p * order + p] = gram[p * order + p] - t * apq;
             gram[q * order + q] = gram[q * order + q] + t * apq;
@@ -208,39 +216,59 @@ public final class AparapiJacobiKernel extends Kernel implements AparapiExplicit
         }
     }
 
-    private void rotateBlock(int round, int a, int b) {
+    /**
+     * Rotates the block of rows of pair {@code a} and columns of pair {@code b}: {@code J_a^T B
+     * J_b}. Each work-item reads and writes only its own block, along its own rows. The mirrored
+     * block (the other work-item's) must come out as the exact transpose, so both evaluate {@code
+     * J_lo^T B_lo,hi J_hi} with {@code lo < hi} on the same operands in the same order, and the one
+     * with {@code a > b} writes the transpose.
+     */
+    private void rotateBlock(int a, int b) {
         if (tangents[a] != 0.0 || tangents[b] != 0.0) {
-            int p = first(round, a);
-            int q = second(round, a);
-            int r = first(round, b);
-            int s = second(round, b);
-            double ca = cosines[a];
-            double sa = sines[a];
-            double cb = cosines[b];
-            double sb = sines[b];
-            double t00 = ca * gram[p * order + r] - sa * gram[q * order + r];
-            double t01 = ca * gram[p * order + s] - sa * gram[q * order + s];
-            double t10 = sa * gram[p * order + r] + ca * gram[q * order + r];
-            double t11 = sa * gram[p * order + s] + ca * gram[q * order + s];
-            double m00 = cb * t00 - sb * t01;
-            double m01 = sb * t00 + cb * t01;
-            double m10 = cb * t10 - sb * t11;
-            double m11 = sb * t10 + cb * t11;
-            gram[p * order + r] = m00;
-            gram[p * order + s] = m01;
-            gram[q * order + r] = m10;
-            gram[q * order + s] = m11;
-            gram[r * order + p] = m00;
-            gram[s * order + p] = m01;
-            gram[r * order + q] = m10;
-            gram[s * order + q] = m11;
+            int rowP = firsts[a] * order;
+            int rowQ = seconds[a] * order;
+            int r = firsts[b];
+            int s = seconds[b];
+            double gpr = gram[rowP + r];
+            double gps = gram[rowP + s];
+            double gqr = gram[rowQ + r];
+            double gqs = gram[rowQ + s];
+            int lo = a;
+            int hi = b;
+            double b01 = gps;
+            double b10 = gqr;
+            if (a > b) {
+                lo = b;
+                hi = a;
+                b01 = gqr;
+                b10 = gps;
+            }
+            double cl = cosines[lo];
+            double sl = sines[lo];
+            double ch = cosines[hi];
+            double sh = sines[hi];
+            double top0 = cl * gpr - sl * b10;
+            double top1 = cl * b01 - sl * gqs;
+            double bottom0 = sl * gpr + cl * b10;
+            double bottom1 = sl * b01 + cl * gqs;
+            double m01 = sh * top0 + ch * top1;
+            double m10 = ch * bottom0 - sh * bottom1;
+            gram[rowP + r] = ch * top0 - sh * top1;
+            gram[rowQ + s] = sh * bottom0 + ch * bottom1;
+            if (a < b) {
+                gram[rowP + s] = m01;
+                gram[rowQ + r] = m10;
+            } else {
+                gram[rowP + s] = m10;
+                gram[rowQ + r] = m01;
+            }
         }
     }
 
-    private void rotateVectorRow(int round, int row, int pair) {
+    private void rotateVectorRow(int row, int pair) {
         if (tangents[pair] != 0.0) {
-            int p = row * order + first(round, pair);
-            int q = row * order + second(round, pair);
+            int p = row * order + firsts[pair];
+            int q = row * order + seconds[pair];
             double c = cosines[pair];
             double s = sines[pair];
             double vp = vectors[p];
