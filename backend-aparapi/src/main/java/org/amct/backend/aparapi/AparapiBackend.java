@@ -88,15 +88,16 @@ final class AparapiBackend implements ComputeBackend {
     /**
      * {@inheritDoc}
      *
-     * <p>Here: {@code 8 (2 N^2 + n m)} bytes, {@code N} being {@code n} rounded up to even: the
-     * Gram matrix and the eigenvectors on the host, and a scaled copy of {@code A} for matrices
-     * with elements beyond {@code 2^256} or below {@code 2^-256}. The device needs at most {@code 8
-     * max(n m + N^2, 2 N^2, n^2 + 2 n m)} bytes on top, checked against its limits before any work.
+     * <p>Here: {@code 8 (2 N^2 + n m + 4 n)} bytes, {@code N} being {@code n} rounded up to even:
+     * the Gram matrix and the eigenvectors on the host (then the eigenvectors and {@code P^T}), and
+     * a scaled copy of {@code A} for matrices with elements beyond {@code 2^256} or below {@code
+     * 2^-256}. The device needs at most {@code 8 max(n m + N^2, 2 N^2, (n + 3) n + 2 n m)} bytes on
+     * top, checked against its limits before any work.
      */
     @Override
     public long workspaceBytes(int rows, int cols) {
         long order = rows + rows % 2;
-        return Double.BYTES * (2 * order * order + (long) rows * cols);
+        return Double.BYTES * (2 * order * order + (long) rows * cols + 4L * rows);
     }
 
     /**

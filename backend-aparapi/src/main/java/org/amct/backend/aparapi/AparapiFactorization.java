@@ -23,13 +23,15 @@ import org.slf4j.LoggerFactory;
  * multiply-adds), padded to an even order {@code N}; then the parallel cyclic Jacobi eigen-solver
  * on the device ({@link AparapiJacobiSolver}, about {@code 3 N^3} multiply-adds per sweep) gives
  * {@code G = V diag(lambda) V^T}. The singular values are {@code 2^e sqrt(max(lambda, 0))}, sorted
- * descending on the host; {@code V} is kept on the host. {@code truncate(r)}: {@code P} is gathered
- * from the columns of {@code V} on the host, and {@code P^T A} is formed on the device ({@link
- * AparapiProjectionKernel}, {@code n m r} multiply-adds), then scaled back by {@code 2^e}.
+ * descending on the host; {@code V} is kept on the host. {@code truncate(r)}: {@code P} and {@code
+ * P^T} are gathered from the columns of {@code V} on the host, and {@code P^T A} is formed on the
+ * device ({@link AparapiProjectionKernel}, {@code n m r} multiply-adds), then scaled back by {@code
+ * 2^e}.
  *
- * <p>Memory. Host: {@code 2 N^2} doubles ({@code G}, then {@code V}) plus, when scaled, a copy of
- * {@code A}. Device: at most {@code max(n m + N^2, 2 N^2, n r + n m + r m)} doubles at a time (each
- * kernel's device buffers are freed after its run), checked against the device's limits first.
+ * <p>Memory. Host: {@code 2 N^2} doubles ({@code G}, then {@code V}; {@code truncate} adds {@code
+ * P^T}, at most {@code (n + 3) n}, beside {@code V}) plus, when scaled, a copy of {@code A}.
+ * Device: at most {@code max(n m + N^2, 2 N^2, (n + 3) n + 2 n m)} doubles at a time (each kernel's
+ * device buffers are freed after its run), checked against the device's limits first.
  *
  * <p>Accuracy. Going through {@code G} squares the condition number: each {@code s_i^2} is accurate
  * to about {@code m eps s_max^2}, and vectors to about {@code m eps s_max^2 / gap_i}, as for the
@@ -141,12 +143,15 @@ final class AparapiFactorization implements Factorization {
                             + rank);
         }
         double[] left = new double[rows * rank];
+        double[] transposed = new double[AparapiProjectionKernel.paddedRank(rank) * rows];
         for (int i = 0; i < rows; i++) {
             for (int k = 0; k < rank; k++) {
-                left[i * rank + k] = vectors[i * order + columns[k]];
+                double value = vectors[i * order + columns[k]];
+                left[i * rank + k] = value;
+                transposed[k * rows + i] = value;
             }
         }
-        double[] projection = project(left, rank);
+        double[] projection = project(transposed, rank);
         for (int i = 0; i < projection.length; i++) {
             projection[i] = Math.scalb(projection[i], exponent);
         }
@@ -165,11 +170,11 @@ final class AparapiFactorization implements Factorization {
         columns = null;
     }
 
-    private double[] project(double[] left, int rank) {
+    private double[] project(double[] transposed, int rank) {
         AparapiPinnedKernel<AparapiProjectionKernel> pinned = kernels.projection();
         double[] projection = new double[rank * cols];
         AparapiProjectionKernel kernel = pinned.kernel();
-        kernel.bind(left, matrix, rows, cols, rank, projection);
+        kernel.bind(transposed, matrix, rows, cols, rank, projection);
         pinned.runOnce(kernel.workItems(), kernel::download);
         return projection;
     }

@@ -40,7 +40,7 @@ final class AparapiMemory {
         long largestBuffer = BYTES_PER_DOUBLE * Math.max(matrix, gram);
         long gramKernel = matrix + gram;
         long jacobiKernel = 2 * gram + 3L * order / 2;
-        long projectionKernel = (long) rows * rows + 2 * matrix;
+        long projectionKernel = (long) (rows + 3) * rows + 2 * matrix;
         long largestSet =
                 BYTES_PER_DOUBLE * Math.max(gramKernel, Math.max(jacobiKernel, projectionKernel));
         if (largestBuffer > device.maxAllocationBytes()) {

@@ -71,7 +71,7 @@ final class AparapiPinnedKernel<K extends Kernel & AparapiExplicitKernel> {
     static <K extends Kernel & AparapiExplicitKernel> AparapiPinnedKernel<K> compile(
             K kernel, String name, OpenCLDevice device, String deviceDescription) {
         Objects.requireNonNull(kernel, "kernel");
-        kernel.setExecutionMode(Kernel.EXECUTION_MODE.AUTO);
+        ignoreGlobalExecutionMode(kernel);
         try {
             kernel.compile(device);
             int limit =
@@ -204,5 +204,16 @@ final class AparapiPinnedKernel<K extends Kernel & AparapiExplicitKernel> {
                 + where
                 + " instead, which this backend does not allow). "
                 + reason;
+    }
+
+    /**
+     * Puts the kernel in Aparapi's {@code AUTO} mode, in which it runs on the device its range
+     * names. The deprecated execution modes are still what the system property {@code
+     * com.aparapi.executionMode} selects for every kernel (for example {@code JTP}, the thread
+     * pool); this backend does not let that property move its kernels.
+     */
+    @SuppressWarnings("deprecation")
+    private static void ignoreGlobalExecutionMode(Kernel kernel) {
+        kernel.setExecutionMode(Kernel.EXECUTION_MODE.AUTO);
     }
 }
