@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
             ApplyCommand.class,
             InspectCommand.class,
             BackendsCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -70,6 +71,6 @@ public final class AmctCommand implements Runnable {
     public void run() {
         throw new CommandLine.ParameterException(
                 spec.commandLine(),
-                "Missing command: use decompose, apply, inspect or backends (see --help)");
+                "Missing command: use decompose, apply, inspect, backends or bench (see --help)");
     }
 }

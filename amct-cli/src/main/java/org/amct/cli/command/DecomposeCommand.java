@@ -17,6 +17,7 @@ import org.amct.api.format.Safetensors;
 import org.amct.api.graph.ModelGraph;
 import org.amct.api.onnx.OnnxModel;
 import org.amct.api.onnx.UnmappedConv;
+import org.amct.api.report.HtmlReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,12 +36,16 @@ import picocli.CommandLine.Spec;
             "  <model>_decomposed.onnx          the decomposed model",
             "  decompose_info.json              the decomposition info (when a layer changed)",
             "  decomposed_weights.safetensors   the Conv2d weights with PyTorch names (idem)",
-            "  report.json                      per layer: mode, rank, shapes, parameters, error"
+            "  report.json                      per layer: mode, rank, shapes, parameters, error",
+            "  report.html                      spectra and size charts (with --report-html)"
         })
 final class DecomposeCommand implements Callable<Integer> {
     static final String INFO_FILE = "decompose_info.json";
     static final String WEIGHTS_FILE = "decomposed_weights.safetensors";
     static final String REPORT_FILE = "report.json";
+
+    /** The picture report, written with {@code --report-html}. */
+    static final String REPORT_HTML_FILE = "report.html";
 
     @Spec private CommandSpec spec;
 
@@ -59,6 +64,13 @@ final class DecomposeCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace output files of an earlier run in DIR.")
     private boolean overwrite;
 
+    @Option(
+            names = "--report-html",
+            description =
+                    "Also write report.html: each layer's spectrum with the rank marks, and"
+                            + " parameters and MACs before and after, for a browser.")
+    private boolean reportHtml;
+
     @Mixin private BackendOptions backendOptions;
 
     @Override
@@ -74,7 +86,8 @@ final class DecomposeCommand implements Callable<Integer> {
                                 onnxName + ".data",
                                 INFO_FILE,
                                 WEIGHTS_FILE,
-                                REPORT_FILE));
+                                REPORT_FILE,
+                                REPORT_HTML_FILE));
         OnnxModel onnx = OnnxModel.read(model);
         long start = System.nanoTime();
         DecompositionResult result =
@@ -126,6 +139,13 @@ final class DecomposeCommand implements Callable<Integer> {
         }
         byte[] report = ReportJson.toJson(model.getFileName().toString(), result, totals);
         written.add(folder.write(REPORT_FILE, out -> out.write(report)));
+        Path html = folder.resolve(REPORT_HTML_FILE);
+        if (reportHtml) {
+            HtmlReport.write(result, html);
+            written.add(html);
+        } else {
+            folder.deleteStale(List.of(REPORT_HTML_FILE));
+        }
         OutputFolder.makeReadable(written);
         return written;
     }
