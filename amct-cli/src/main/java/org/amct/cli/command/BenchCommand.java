@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.amct.api.DecompositionOptions;
@@ -88,6 +89,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of a table.")
     private boolean json;
 
+    @Option(
+            names = "--reference",
+            paramLabel = "SCRIPT",
+            description =
+                    "Also run the reference tool's cost script (reference_cost.py, numpy) on the"
+                            + " same shapes with the same thread count, and print the ratios.")
+    private java.nio.file.Path reference;
+
     @Override
     public Integer call() {
         if (shapes.isEmpty() && !resnet50) {
@@ -104,17 +113,60 @@ final class BenchCommand implements Callable<Integer> {
         for (ProbeReport report : backends(catalog)) {
             measurements.addAll(measure(catalog, report.descriptor().id(), parsed));
         }
+        Map<ConvShape, ReferenceCost.Cost> costs =
+                reference == null
+                        ? Map.of()
+                        : ReferenceCost.run(reference, effectiveThreads(), runs, parsed);
         long start = System.nanoTime();
         Optional<DecompositionResult> model = resnet50 ? Optional.of(resnet50()) : Optional.empty();
         double modelSeconds = (System.nanoTime() - start) / 1e9;
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(toJson(measurements, model, modelSeconds));
+            out.println(toJson(measurements, costs, model, modelSeconds));
         } else {
             printTable(out, measurements);
+            printReference(out, measurements, costs, effectiveThreads());
             model.ifPresent(result -> printModel(out, result, modelSeconds));
         }
         return ExitCode.SUCCESS.code();
+    }
+
+    private int effectiveThreads() {
+        return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+    }
+
+    private static void printReference(
+            PrintWriter out,
+            List<Measurement> measurements,
+            Map<ConvShape, ReferenceCost.Cost> costs,
+            int threads) {
+        if (costs.isEmpty()) {
+            return;
+        }
+        out.printf(
+                Locale.ROOT,
+                "%nAgainst reference_cost.py (numpy, %d threads, same run):%n%-14s %-10s %10s %10s %10s %10s%n",
+                threads,
+                "shape",
+                "backend",
+                "ours s",
+                "ref s",
+                "ref/ours",
+                "ref RSS MB");
+        for (Measurement m : measurements) {
+            ReferenceCost.Cost cost = costs.get(m.shape());
+            if (cost != null) {
+                out.printf(
+                        Locale.ROOT,
+                        "%-14s %-10s %10.3f %10.3f %9.1fx %10d%n",
+                        m.shape(),
+                        m.backend(),
+                        m.medianSeconds(),
+                        cost.seconds(),
+                        cost.seconds() / m.medianSeconds(),
+                        cost.peakRssMegabytes());
+            }
+        }
     }
 
     private List<ConvShape> parseShapes() {
@@ -220,6 +272,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private static String toJson(
             List<Measurement> measurements,
+            Map<ConvShape, ReferenceCost.Cost> costs,
             Optional<DecompositionResult> model,
             double modelSeconds) {
         ObjectNode root = MAPPER.createObjectNode();
@@ -237,6 +290,12 @@ final class BenchCommand implements Callable<Integer> {
             m.seconds().forEach(times::add);
             row.put("heap_peak_bytes", m.heapPeakBytes());
             m.residentPeakBytes().ifPresent(v -> row.put("resident_peak_bytes", v));
+            ReferenceCost.Cost cost = costs.get(m.shape());
+            if (cost != null) {
+                row.put("reference_seconds", cost.seconds());
+                row.put("reference_peak_rss_bytes", cost.peakRssMegabytes() << 20);
+                row.put("reference_over_ours", cost.seconds() / m.medianSeconds());
+            }
         }
         model.ifPresent(
                 result -> {

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BenchCommandTest {
 
@@ -39,6 +42,53 @@ class BenchCommandTest {
         assertEquals(2, row.get("seconds").size());
         assertEquals(32, row.get("rank").asInt());
         assertTrue(row.get("heap_peak_bytes").asLong() > 0);
+    }
+
+    @Test
+    void printsRatiosAgainstTheReferenceScriptRunInTheSameCall(@TempDir Path temp)
+            throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                new ProcessBuilder("python3", "--version").start().waitFor() == 0, "needs python3");
+        Path script = temp.resolve("fake_reference_cost.py");
+        Files.writeString(
+                script,
+                "import json, sys\n"
+                        + "for spec in sys.argv[5:]:\n"
+                        + "    shape = [int(x) for x in spec.split('x')]\n"
+                        + "    print(json.dumps({'shape': shape, 'seconds': 100.0, 'peak_rss_mb': 42}))\n");
+        CliRun run =
+                CliRun.of(
+                        "bench",
+                        "--backend",
+                        "ejml",
+                        "--runs",
+                        "1",
+                        "--warmups",
+                        "0",
+                        "--reference",
+                        script.toString(),
+                        "64x64x3x3");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().contains("Against reference_cost.py"), run.out());
+        assertTrue(run.out().contains("100.000"), run.out());
+    }
+
+    @Test
+    void aFailingReferenceScriptIsInvalidInput(@TempDir Path temp) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                new ProcessBuilder("python3", "--version").start().waitFor() == 0, "needs python3");
+        Path script = temp.resolve("broken.py");
+        Files.writeString(script, "raise SystemExit(5)\n");
+        CliRun run =
+                CliRun.of(
+                        "bench",
+                        "--backend",
+                        "ejml",
+                        "--reference",
+                        script.toString(),
+                        "64x64x3x3");
+        assertEquals(3, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("failed with status 5"), run.err());
     }
 
     @Test
