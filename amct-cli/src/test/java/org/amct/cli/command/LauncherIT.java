@@ -61,4 +61,28 @@ class LauncherIT {
         assertTrue(process.waitFor(5, TimeUnit.MINUTES), "the launcher did not finish");
         assertEquals(3, process.exitValue(), Files.readString(temp.resolve("log.txt")));
     }
+
+    @Test
+    void forcingOpenClWithoutADeviceIsExitFourSayingWhatToInstall()
+            throws IOException, InterruptedException {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        Path noDrivers = Files.createDirectory(temp.resolve("no-icd"));
+        ProcessBuilder builder =
+                launcher(
+                        root,
+                        "decompose",
+                        "examples/tiny_resnet.onnx",
+                        "-o",
+                        temp.resolve("out").toString(),
+                        "--backend",
+                        "aparapi");
+        // The OpenCL loader then finds no driver, as on a machine without OpenCL.
+        builder.environment().put("OCL_ICD_VENDORS", noDrivers.toString());
+        Process process = builder.redirectOutput(temp.resolve("log.txt").toFile()).start();
+        assertTrue(process.waitFor(5, TimeUnit.MINUTES), "the launcher did not finish");
+        String output = Files.readString(temp.resolve("log.txt"));
+        assertEquals(4, process.exitValue(), output);
+        assertTrue(output.contains("Backend 'aparapi' was requested but is unavailable"), output);
+        assertTrue(output.contains("apt-get install pocl-opencl-icd"), output);
+    }
 }
