@@ -9,6 +9,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.constructors;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.GeneralCodingRules.NO_CLASSES_SHOULD_ACCESS_STANDARD_STREAMS;
+import static com.tngtech.archunit.library.GeneralCodingRules.NO_CLASSES_SHOULD_THROW_GENERIC_EXCEPTIONS;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaModifier;
@@ -96,6 +97,15 @@ class ArchitectureTest {
                             "the library logs through slf4j-api; only AparapiLogCapture reads"
                                     + " Aparapi's java.util.logging records, to report its reasons");
 
+    private static final ArchRule NO_PUBLIC_STATIC_MUTABLE_FIELDS =
+            fields().that()
+                    .arePublic()
+                    .and()
+                    .areStatic()
+                    .should()
+                    .beFinal()
+                    .because("no settable globals (STYLE.md section 10)");
+
     private static final ArchRule LOGGERS_ARE_PRIVATE_STATIC_FINAL =
             fields().that()
                     .haveRawType(Logger.class)
@@ -142,6 +152,18 @@ class ArchitectureTest {
     @ArchTest
     static void onlyTheLogCaptureTouchesJavaUtilLogging(JavaClasses classes) {
         ONLY_THE_LOG_CAPTURE_TOUCHES_JAVA_UTIL_LOGGING.check(classes);
+    }
+
+    @ArchTest
+    static void noGenericExceptions(JavaClasses classes) {
+        NO_CLASSES_SHOULD_THROW_GENERIC_EXCEPTIONS
+                .because("failures are BackendException or a specific JDK exception")
+                .check(classes);
+    }
+
+    @ArchTest
+    static void noPublicStaticMutableFields(JavaClasses classes) {
+        NO_PUBLIC_STATIC_MUTABLE_FIELDS.check(classes);
     }
 
     @ArchTest
