@@ -6,6 +6,8 @@
  * then the environment variable {@code AMCT_BACKEND} (default: none), force a backend by id;
  * otherwise the available backend with the highest priority is used.
  */
+// The io package is exported to the CLI only, which is not built yet when this module compiles.
+@SuppressWarnings("module")
 module org.amct.api {
     requires transitive org.amct.spi;
     requires com.fasterxml.jackson.databind;
@@ -21,6 +23,8 @@ module org.amct.api {
     exports org.amct.api.bench;
     exports org.amct.api.onnx;
     exports org.amct.api.report;
+    exports org.amct.api.io to
+            org.amct.cli;
 
     opens org.amct.api.schema to
             com.fasterxml.jackson.databind;

@@ -43,12 +43,12 @@ enum AutoPad {
      * @param kernel the kernel size on the axis
      * @param stride the stride on the axis
      * @param dilation the dilation on the axis
-     * @return {@code [before, after]}
+     * @return {@code [before, after]}, computed without overflow (each may exceed {@code 2^31-1})
      */
-    int[] samePadding(int kernel, int stride, int dilation) {
-        int total = Math.max(0, (kernel - 1) * dilation + 1 - stride);
-        int small = total / 2;
-        int large = total - small;
-        return this == SAME_UPPER ? new int[] {small, large} : new int[] {large, small};
+    long[] samePadding(int kernel, int stride, int dilation) {
+        long total = Math.max(0, (kernel - 1L) * dilation + 1 - stride);
+        long small = total / 2;
+        long large = total - small;
+        return this == SAME_UPPER ? new long[] {small, large} : new long[] {large, small};
     }
 }

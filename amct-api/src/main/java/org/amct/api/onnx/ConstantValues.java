@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.amct.api.exception.ModelFormatException;
 import org.amct.api.graph.Tensor;
 import org.amct.api.onnx.proto.OnnxProtos.AttributeProto;
 import org.amct.api.onnx.proto.OnnxProtos.GraphProto;
@@ -23,11 +24,34 @@ final class ConstantValues {
     private final Path modelFolder;
     private final String source;
 
+    /**
+     * Indexes a graph's constants.
+     *
+     * @throws ModelFormatException if two initializers share a name, or two nodes an output
+     */
     ConstantValues(GraphProto graph, Path modelFolder, String source) {
         this.modelFolder = modelFolder;
         this.source = source;
+        Map<String, Integer> producers = new HashMap<>();
         for (int i = 0; i < graph.getNodeCount(); i++) {
             NodeProto node = graph.getNode(i);
+            for (String output : node.getOutputList()) {
+                Integer earlier = output.isEmpty() ? null : producers.putIfAbsent(output, i);
+                if (earlier != null) {
+                    throw new ModelFormatException(
+                            "ONNX file '"
+                                    + source
+                                    + "': value '"
+                                    + output
+                                    + "' is an output of node '"
+                                    + ConvNodes.describe(graph.getNode(earlier), earlier)
+                                    + "' and of node '"
+                                    + ConvNodes.describe(node, i)
+                                    + "'. A value must have one producer (ONNX graphs are in"
+                                    + " single static assignment form); fix or re-export the"
+                                    + " model.");
+                }
+            }
             Optional<TensorProto> value = constantValue(node);
             if (value.isPresent() && node.getOutputCount() == 1) {
                 protos.put(node.getOutput(0), value.get());
@@ -35,7 +59,23 @@ final class ConstantValues {
             }
         }
         // Initializers win over nodes of the same name, as in ONNX Runtime.
-        for (TensorProto initializer : graph.getInitializerList()) {
+        Map<String, Integer> initializers = new HashMap<>();
+        for (int i = 0; i < graph.getInitializerCount(); i++) {
+            TensorProto initializer = graph.getInitializer(i);
+            Integer earlier = initializers.putIfAbsent(initializer.getName(), i);
+            if (earlier != null) {
+                throw new ModelFormatException(
+                        "ONNX file '"
+                                + source
+                                + "': initializer '"
+                                + initializer.getName()
+                                + "' is defined twice (initializers #"
+                                + earlier
+                                + " and #"
+                                + i
+                                + "). Tensor names must be unique in a graph; fix or re-export"
+                                + " the model.");
+            }
             protos.put(initializer.getName(), initializer);
             constantNodes.remove(initializer.getName());
         }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import org.amct.api.exception.ModelFormatException;
 import org.amct.api.graph.Conv2d;
+import org.amct.api.graph.DType;
 import org.amct.api.graph.Padding;
 import org.amct.api.graph.PaddingMode;
 import org.amct.api.graph.Size2d;
@@ -71,13 +72,26 @@ final class ConvNodes {
         if (weight.isEmpty()) {
             return new Unmapped("weight '" + weightName + "' is computed at run time");
         }
+        String weightWhere = where + ", weight '" + weightName + "'";
         int rank = weight.get().getDimsCount();
+        if (rank < 3) {
+            throw new ModelFormatException(
+                    weightWhere
+                            + ": dims "
+                            + weight.get().getDimsList()
+                            + " have rank "
+                            + rank
+                            + ", but a Conv weight has rank 3 or more"
+                            + " [out_channels, in_channels / group, kernel...]");
+        }
         if (rank != 4) {
             return new Unmapped((rank - 2) + "-D convolution (weight rank " + rank + ")");
         }
-        if (!TensorCodec.dtype(weight.get(), where).isFloatingPoint()) {
-            return new Unmapped("weight type " + TensorCodec.dtype(weight.get(), where));
+        DType dtype = TensorCodec.dtype(weight.get(), weightWhere);
+        if (!dtype.isFloatingPoint()) {
+            return new Unmapped("weight type " + dtype);
         }
+        checkPositiveDims(weight.get(), weightWhere);
         Optional<String> biasName =
                 node.getInputCount() > 2 && !node.getInput(2).isEmpty()
                         ? Optional.of(node.getInput(2))
@@ -93,6 +107,23 @@ final class ConvNodes {
         return build(node, weightTensor, bias, weightName, biasName, where);
     }
 
+    /** A Conv weight needs every dimension {@code >= 1}: checked before its data is read. */
+    private static void checkPositiveDims(TensorProto weight, String where) {
+        for (int i = 0; i < weight.getDimsCount(); i++) {
+            if (weight.getDims(i) < 1) {
+                throw new ModelFormatException(
+                        where
+                                + ": dims "
+                                + weight.getDimsList()
+                                + " have "
+                                + weight.getDims(i)
+                                + " at index "
+                                + i
+                                + ", but every dimension of a Conv weight must be >= 1");
+            }
+        }
+    }
+
     private static Reading build(
             NodeProto node,
             Tensor weight,
@@ -100,12 +131,22 @@ final class ConvNodes {
             String weightName,
             Optional<String> biasName,
             String where) {
-        int groups = Math.toIntExact(intAttribute(node, "group", 1));
+        int groups = group(node, weight.dim(0), where);
+        long inChannels = (long) weight.dim(1) * groups;
+        if (inChannels > Integer.MAX_VALUE) {
+            throw new ModelFormatException(
+                    where
+                            + ": group "
+                            + groups
+                            + " times the weight's "
+                            + weight.dim(1)
+                            + " input channels per group is more than 2^31-1 channels");
+        }
         Size2d kernel = new Size2d(weight.dim(2), weight.dim(3));
         checkKernelShape(node, kernel, where);
         Size2d stride = pair(node, "strides", where);
         Size2d dilation = pair(node, "dilations", where);
-        String autoPadValue = stringAttribute(node, "auto_pad").orElse("NOTSET");
+        String autoPadValue = stringAttribute(node, "auto_pad", where).orElse("NOTSET");
         AutoPad autoPad =
                 AutoPad.parse(autoPadValue)
                         .orElseThrow(
@@ -120,7 +161,7 @@ final class ConvNodes {
         try {
             Conv2d conv =
                     new Conv2d(
-                            weight.dim(1) * groups,
+                            (int) inChannels,
                             weight.dim(0),
                             kernel,
                             stride,
@@ -136,8 +177,22 @@ final class ConvNodes {
         }
     }
 
+    private static int group(NodeProto node, int outChannels, String where) {
+        long group = intAttribute(node, "group", 1, where);
+        if (group < 1 || group > outChannels || outChannels % group != 0) {
+            throw new ModelFormatException(
+                    where
+                            + ": group is "
+                            + group
+                            + ", expected a divisor of the weight's "
+                            + outChannels
+                            + " output channels (1 for an ordinary convolution)");
+        }
+        return (int) group;
+    }
+
     private static void checkKernelShape(NodeProto node, Size2d kernel, String where) {
-        Optional<List<Long>> shape = intsAttribute(node, "kernel_shape");
+        Optional<List<Long>> shape = intsAttribute(node, "kernel_shape", where);
         if (shape.isPresent()
                 && !shape.get().equals(List.of((long) kernel.height(), (long) kernel.width()))) {
             throw new ModelFormatException(
@@ -150,12 +205,12 @@ final class ConvNodes {
     }
 
     private static Size2d pair(NodeProto node, String name, String where) {
-        List<Long> values = intsAttribute(node, name).orElse(List.of(1L, 1L));
-        if (values.size() != 2 || values.get(0) < 1 || values.get(1) < 1) {
+        List<Long> values = intsAttribute(node, name, where).orElse(List.of(1L, 1L));
+        if (values.size() != 2 || values.stream().anyMatch(v -> v < 1 || v > Integer.MAX_VALUE)) {
             throw new ModelFormatException(
-                    where + ": " + name + " is " + values + ", expected two values >= 1");
+                    where + ": " + name + " is " + values + ", expected two values 1 .. 2^31-1");
         }
-        return new Size2d(Math.toIntExact(values.get(0)), Math.toIntExact(values.get(1)));
+        return new Size2d(values.get(0).intValue(), values.get(1).intValue());
     }
 
     private static Padding padding(
@@ -169,14 +224,27 @@ final class ConvNodes {
             return Padding.NONE;
         }
         if (autoPad.isSame()) {
-            int[] height = autoPad.samePadding(kernel.height(), stride.height(), dilation.height());
-            int[] width = autoPad.samePadding(kernel.width(), stride.width(), dilation.width());
-            return new Padding(height[0], width[0], height[1], width[1]);
+            long[] height =
+                    autoPad.samePadding(kernel.height(), stride.height(), dilation.height());
+            long[] width = autoPad.samePadding(kernel.width(), stride.width(), dilation.width());
+            if (Math.max(height[1], width[1]) > Integer.MAX_VALUE
+                    || Math.max(height[0], width[0]) > Integer.MAX_VALUE) {
+                throw new ModelFormatException(
+                        where
+                                + ": auto_pad "
+                                + autoPad
+                                + " with kernel "
+                                + kernel
+                                + " and dilations "
+                                + dilation
+                                + " needs a padding of more than 2^31-1");
+            }
+            return new Padding((int) height[0], (int) width[0], (int) height[1], (int) width[1]);
         }
-        List<Long> pads = intsAttribute(node, "pads").orElse(List.of(0L, 0L, 0L, 0L));
+        List<Long> pads = intsAttribute(node, "pads", where).orElse(List.of(0L, 0L, 0L, 0L));
         if (pads.size() != 4 || pads.stream().anyMatch(p -> p < 0 || p > Integer.MAX_VALUE)) {
             throw new ModelFormatException(
-                    where + ": pads is " + pads + ", expected four values >= 0");
+                    where + ": pads is " + pads + ", expected four values 0 .. 2^31-1");
         }
         // ONNX order: [top, left, bottom, right] (x1_begin, x2_begin, x1_end, x2_end).
         return new Padding(
@@ -186,19 +254,48 @@ final class ConvNodes {
                 pads.get(3).intValue());
     }
 
-    private static Optional<AttributeProto> attribute(NodeProto node, String name) {
-        return node.getAttributeList().stream().filter(a -> a.getName().equals(name)).findFirst();
+    /**
+     * The attribute of that name, checked to appear once and to have the expected type (or none:
+     * files from before IR version 2 do not set it).
+     */
+    private static Optional<AttributeProto> attribute(
+            NodeProto node, String name, int type, String where) {
+        List<AttributeProto> found =
+                node.getAttributeList().stream().filter(a -> a.getName().equals(name)).toList();
+        if (found.size() > 1) {
+            throw new ModelFormatException(
+                    where + ": attribute '" + name + "' appears " + found.size() + " times");
+        }
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        AttributeProto attribute = found.get(0);
+        if (attribute.getType() != 0 && attribute.getType() != type) {
+            throw new ModelFormatException(
+                    where
+                            + ": attribute '"
+                            + name
+                            + "' has type "
+                            + OnnxConstants.attributeTypeName(attribute.getType())
+                            + ", expected "
+                            + OnnxConstants.attributeTypeName(type));
+        }
+        return Optional.of(attribute);
     }
 
-    private static long intAttribute(NodeProto node, String name, long fallback) {
-        return attribute(node, name).map(AttributeProto::getI).orElse(fallback);
+    private static long intAttribute(NodeProto node, String name, long fallback, String where) {
+        return attribute(node, name, OnnxConstants.ATTRIBUTE_INT, where)
+                .map(AttributeProto::getI)
+                .orElse(fallback);
     }
 
-    private static Optional<List<Long>> intsAttribute(NodeProto node, String name) {
-        return attribute(node, name).map(AttributeProto::getIntsList);
+    private static Optional<List<Long>> intsAttribute(NodeProto node, String name, String where) {
+        return attribute(node, name, OnnxConstants.ATTRIBUTE_INTS, where)
+                .map(AttributeProto::getIntsList);
     }
 
-    private static Optional<String> stringAttribute(NodeProto node, String name) {
-        return attribute(node, name).map(a -> a.getS().toStringUtf8());
+    private static Optional<String> stringAttribute(NodeProto node, String name, String where) {
+        return attribute(node, name, OnnxConstants.ATTRIBUTE_STRING, where)
+                .map(a -> a.getS().toStringUtf8());
     }
 }

@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Locale;
 import java.util.OptionalLong;
 import org.amct.api.exception.ModelFormatException;
 import org.amct.api.onnx.proto.OnnxProtos.StringStringEntryProto;
@@ -89,7 +92,19 @@ record ExternalData(String location, long offset, OptionalLong length) {
      */
     Path resolve(Path modelFolder, String where) throws IOException {
         Path folder = modelFolder.toRealPath();
-        Path relative = Path.of(location);
+        Path relative;
+        try {
+            relative = Path.of(location);
+        } catch (InvalidPathException e) {
+            throw new ModelFormatException(
+                    where
+                            + ": external data location '"
+                            + printable(location)
+                            + "' is not a valid file name here ("
+                            + e.getReason()
+                            + ")",
+                    e);
+        }
         Path candidate = folder.resolve(relative).normalize();
         if (relative.isAbsolute() || !candidate.startsWith(folder)) {
             throw new ModelFormatException(
@@ -112,6 +127,15 @@ record ExternalData(String location, long offset, OptionalLong length) {
                                 + ", outside the model's folder "
                                 + folder);
             }
+            if (!Files.isRegularFile(real)) {
+                throw new ModelFormatException(
+                        where
+                                + ": external data location '"
+                                + location
+                                + "' is "
+                                + (Files.isDirectory(real) ? "a folder" : "not a regular file")
+                                + ", expected the data file");
+            }
             return real;
         } catch (NoSuchFileException e) {
             throw new ModelFormatException(
@@ -123,6 +147,21 @@ record ExternalData(String location, long offset, OptionalLong length) {
                             + ". Keep the data file next to the model.",
                     e);
         }
+    }
+
+    /** The location with control characters escaped, for messages. */
+    private static String printable(String text) {
+        StringBuilder out = new StringBuilder();
+        text.codePoints()
+                .forEach(
+                        c -> {
+                            if (Character.isISOControl(c)) {
+                                out.append(String.format(Locale.ROOT, "\\u%04x", c));
+                            } else {
+                                out.appendCodePoint(c);
+                            }
+                        });
+        return out.toString();
     }
 
     /**
@@ -147,20 +186,29 @@ record ExternalData(String location, long offset, OptionalLong length) {
         Path file = resolve(modelFolder, where);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
-            if (offset + expectedBytes > size) {
+            if (offset > size || expectedBytes > size - offset) {
                 throw new ModelFormatException(
                         where
                                 + ": external data needs bytes "
                                 + offset
                                 + " to "
-                                + (offset + expectedBytes)
+                                + (offset > Long.MAX_VALUE - expectedBytes
+                                        ? "beyond 2^63"
+                                        : Long.toString(offset + expectedBytes))
                                 + " of '"
                                 + location
                                 + "' but the file has "
                                 + size
                                 + " bytes. The file is truncated or belongs to another model.");
             }
-            ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(expectedBytes));
+            if (expectedBytes > TensorCodec.MAX_BUFFER_BYTES) {
+                throw new ModelFormatException(
+                        where
+                                + ": external data of "
+                                + expectedBytes
+                                + " bytes is more than the 2 GiB one tensor may hold in amct");
+            }
+            ByteBuffer data = ByteBuffer.allocate((int) expectedBytes);
             long at = offset;
             while (data.hasRemaining()) {
                 int read = channel.read(data, at);

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.amct.api.exception.ModelFormatException;
 import org.amct.api.graph.DType;
+import org.amct.api.graph.Tensor;
 import org.amct.api.io.AtomicFiles;
 import org.amct.api.onnx.proto.OnnxProtos.AttributeProto;
 import org.amct.api.onnx.proto.OnnxProtos.GraphProto;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * name>.data} in the same folder) when the tensors exceed the threshold or the original model kept
  * data outside. Tensor data that the original kept outside is read from the original folder, so the
  * written model never points back there. {@code Constant} nodes whose tensors were external are
- * made inline. Both files are written atomically, the data file first.
+ * made inline. The two files are replaced together, all or none ({@link AtomicFiles#batch}).
  */
 final class ExternalDataWriter {
     private static final Logger LOG = LoggerFactory.getLogger(ExternalDataWriter.class);
@@ -53,17 +54,21 @@ final class ExternalDataWriter {
         Path absolute = target.toAbsolutePath();
         String dataName = absolute.getFileName() + ".data";
         List<TensorProto> rewritten = new ArrayList<>();
-        AtomicFiles.write(
-                absolute.resolveSibling(dataName),
-                out -> externalize(initializers, dataName, out, rewritten));
+        try (AtomicFiles.Batch batch = AtomicFiles.batch()) {
+            batch.write(
+                    absolute.resolveSibling(dataName),
+                    out -> externalize(initializers, dataName, out, rewritten));
+            GraphProto graph =
+                    inlined.getGraph().toBuilder()
+                            .clearInitializer()
+                            .addAllInitializer(rewritten)
+                            .build();
+            ModelProto external = inlined.toBuilder().setGraph(graph).build();
+            batch.write(absolute, external::writeTo);
+            // Both or neither: a model never points into another write's data file.
+            batch.commit();
+        }
         LOG.info("Tensor data of '{}' ({} bytes) written to '{}'", target, total, dataName);
-        GraphProto graph =
-                inlined.getGraph().toBuilder()
-                        .clearInitializer()
-                        .addAllInitializer(rewritten)
-                        .build();
-        ModelProto external = inlined.toBuilder().setGraph(graph).build();
-        AtomicFiles.write(target, external::writeTo);
     }
 
     private void externalize(
@@ -105,11 +110,7 @@ final class ExternalDataWriter {
             expected = reference.length().getAsLong();
         } else {
             DType dtype = TensorCodec.dtype(tensor, where);
-            long count = 1;
-            for (long dim : tensor.getDimsList()) {
-                count = Math.multiplyExact(count, dim);
-            }
-            expected = count * dtype.byteSize();
+            expected = Tensor.elementCount(TensorCodec.shape(tensor, where)) * dtype.byteSize();
         }
         return reference.read(sourceFolder, expected, where);
     }

@@ -65,6 +65,70 @@ final class OnnxConstants {
                 });
     }
 
+    /**
+     * The name of an ONNX data type code, for messages.
+     *
+     * @param dataType a {@code TensorProto.DataType} value
+     * @return for example {@code "STRING"}, or {@code "unknown"} for a code ONNX does not define
+     */
+    static String dataTypeName(int dataType) {
+        String[] names = {
+            "UNDEFINED",
+            "FLOAT",
+            "UINT8",
+            "INT8",
+            "UINT16",
+            "INT16",
+            "INT32",
+            "INT64",
+            "STRING",
+            "BOOL",
+            "FLOAT16",
+            "DOUBLE",
+            "UINT32",
+            "UINT64",
+            "COMPLEX64",
+            "COMPLEX128",
+            "BFLOAT16",
+            "FLOAT8E4M3FN",
+            "FLOAT8E4M3FNUZ",
+            "FLOAT8E5M2",
+            "FLOAT8E5M2FNUZ",
+            "UINT4",
+            "INT4",
+            "FLOAT4E2M1",
+            "FLOAT8E8M0"
+        };
+        return dataType >= 0 && dataType < names.length ? names[dataType] : "unknown";
+    }
+
+    /**
+     * The name of an {@code AttributeProto.AttributeType} code, for messages.
+     *
+     * @param type the code
+     * @return for example {@code "INTS"}, or the number when ONNX does not define it
+     */
+    static String attributeTypeName(int type) {
+        String[] names = {
+            "UNDEFINED",
+            "FLOAT",
+            "INT",
+            "STRING",
+            "TENSOR",
+            "GRAPH",
+            "FLOATS",
+            "INTS",
+            "STRINGS",
+            "TENSORS",
+            "GRAPHS",
+            "SPARSE_TENSOR",
+            "SPARSE_TENSORS",
+            "TYPE_PROTO",
+            "TYPE_PROTOS"
+        };
+        return type >= 0 && type < names.length ? names[type] : Integer.toString(type);
+    }
+
     /** The ONNX data type code of a dtype. */
     static int dataTypeOf(DType dtype) {
         return switch (dtype) {

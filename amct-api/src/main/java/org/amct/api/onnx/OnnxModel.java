@@ -3,7 +3,6 @@ package org.amct.api.onnx;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,6 +33,13 @@ public final class OnnxModel {
 
     /** Protobuf messages cannot exceed 2 GiB. */
     private static final long MAX_PROTOBUF_BYTES = Integer.MAX_VALUE;
+
+    /**
+     * The deepest nesting of messages read (protobuf's default): a graph inside a node attribute
+     * costs three levels, so about 30 levels of subgraphs, far more than real models use, while a
+     * hostile file cannot exhaust the stack.
+     */
+    static final int MAX_NESTING = 100;
 
     private final Path file;
     private final ModelProto proto;
@@ -67,10 +73,6 @@ public final class OnnxModel {
         Objects.requireNonNull(file, "file");
         String source = file.toString();
         ModelProto proto = parse(file, source);
-        if (!proto.hasGraph()) {
-            throw new ModelFormatException(
-                    "ONNX file '" + source + "' has no graph. Is it an ONNX model?");
-        }
         Path folder = file.toAbsolutePath().getParent();
         GraphProto graph = proto.getGraph();
         ConstantValues constants = new ConstantValues(graph, folder, source);
@@ -122,8 +124,18 @@ public final class OnnxModel {
         }
     }
 
+    /**
+     * Parses the file as an ONNX {@code ModelProto}: the whole file must be one message, nested at
+     * most {@value #MAX_NESTING} levels deep, with an {@code ir_version} and a graph. Declared
+     * lengths are checked by protobuf against the bytes present, so a truncated or hostile file
+     * fails before anything is allocated for it; tensor bytes alias the file's buffer, not copies.
+     */
     private static ModelProto parse(Path file, String source) throws IOException {
         long size = Files.size(file);
+        if (size == 0) {
+            throw new ModelFormatException(
+                    "ONNX file '" + source + "' is empty (0 bytes). Was it written completely?");
+        }
         if (size > MAX_PROTOBUF_BYTES) {
             throw new ModelFormatException(
                     "ONNX file '"
@@ -133,20 +145,68 @@ public final class OnnxModel {
                             + " bytes; an ONNX protobuf file cannot exceed 2 GiB (larger"
                             + " models keep their tensors in external data files)");
         }
-        try (InputStream in = Files.newInputStream(file)) {
-            CodedInputStream coded = CodedInputStream.newInstance(in);
-            coded.setSizeLimit(Integer.MAX_VALUE);
-            ModelProto proto = ModelProto.parseFrom(coded);
-            return proto;
+        byte[] bytes = Files.readAllBytes(file);
+        CodedInputStream coded = CodedInputStream.newInstance(bytes);
+        coded.enableAliasing(true);
+        coded.setRecursionLimit(MAX_NESTING);
+        ModelProto proto;
+        try {
+            proto = ModelProto.parseFrom(coded);
+            coded.checkLastTagWas(0);
         } catch (InvalidProtocolBufferException e) {
-            throw new ModelFormatException(
-                    "ONNX file '"
-                            + source
-                            + "' is not a valid ONNX model: "
+            throw notOnnx(
+                    source,
+                    bytes,
+                    "it cannot be parsed as ONNX protobuf at byte "
+                            + coded.getTotalBytesRead()
+                            + " of "
+                            + size
+                            + " ("
                             + e.getMessage()
-                            + ". Is it an ONNX file, and complete?",
+                            + ")",
                     e);
         }
+        if (!coded.isAtEnd()) {
+            throw notOnnx(
+                    source,
+                    bytes,
+                    "parsing stopped at byte " + coded.getTotalBytesRead() + " of " + size,
+                    null);
+        }
+        if (proto.getIrVersion() <= 0) {
+            throw notOnnx(
+                    source,
+                    bytes,
+                    "it has no ir_version (found " + proto.getIrVersion() + ")",
+                    null);
+        }
+        if (!proto.hasGraph()) {
+            throw notOnnx(source, bytes, "it has no graph", null);
+        }
+        return proto;
+    }
+
+    /** The error for a file that is not an ONNX model, saying what it seems to be instead. */
+    private static ModelFormatException notOnnx(
+            String source, byte[] bytes, String detail, Throwable cause) {
+        String message =
+                FileSignatures.describe(bytes)
+                        .map(
+                                what ->
+                                        "ONNX file '"
+                                                + source
+                                                + "' is not an ONNX model: it looks like "
+                                                + what
+                                                + ".")
+                        .orElse(
+                                "ONNX file '"
+                                        + source
+                                        + "' is not a valid ONNX model: "
+                                        + detail
+                                        + ". Is it an ONNX file, and was it copied completely?");
+        return cause == null
+                ? new ModelFormatException(message)
+                : new ModelFormatException(message, cause);
     }
 
     /**

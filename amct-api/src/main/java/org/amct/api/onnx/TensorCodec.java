@@ -20,6 +20,9 @@ import org.amct.api.onnx.proto.OnnxProtos.TensorProto;
 final class TensorCodec {
     private TensorCodec() {}
 
+    /** The largest byte count one Java buffer holds. */
+    static final long MAX_BUFFER_BYTES = Integer.MAX_VALUE - 8;
+
     /**
      * The dtype of a tensor, if supported.
      *
@@ -34,14 +37,18 @@ final class TensorCodec {
                         () ->
                                 new ModelFormatException(
                                         where
-                                                + ": data_type "
+                                                + ": data_type is "
                                                 + proto.getDataType()
-                                                + " is not supported (supported: float, double,"
-                                                + " float16, bfloat16, int8, uint8, int32, int64)"));
+                                                + " ("
+                                                + OnnxConstants.dataTypeName(proto.getDataType())
+                                                + "), which amct does not read (it reads FLOAT,"
+                                                + " DOUBLE, FLOAT16, BFLOAT16, INT8, UINT8, INT32"
+                                                + " and INT64)"));
     }
 
     /**
-     * Decodes a tensor.
+     * Decodes a tensor. Every declared size is checked against the bytes present before anything is
+     * allocated.
      *
      * @param proto the tensor
      * @param modelFolder the folder of the model file, for external data
@@ -53,72 +60,146 @@ final class TensorCodec {
     static Tensor decode(TensorProto proto, Path modelFolder, String where) throws IOException {
         DType dtype = dtype(proto, where);
         int[] shape = shape(proto, where);
-        long bytes = Tensor.elementCount(shape) * dtype.byteSize();
+        long count = Tensor.elementCount(shape);
+        long bytes = count * dtype.byteSize();
         if (proto.hasSegment()) {
             throw new ModelFormatException(where + ": segmented tensors are not supported");
         }
         ByteBuffer data;
         if (proto.getDataLocation() == OnnxConstants.EXTERNAL) {
+            checkBufferSize(bytes, shape, dtype, where);
             data = ExternalData.of(proto, where).read(modelFolder, bytes, where);
+        } else if (proto.getDataLocation() != 0) {
+            throw new ModelFormatException(
+                    where
+                            + ": data_location is "
+                            + proto.getDataLocation()
+                            + ", expected 0 (DEFAULT) or 1 (EXTERNAL)");
         } else if (proto.hasRawData()) {
             data = proto.getRawData().asReadOnlyByteBuffer();
-            checkBytes(data.remaining(), bytes, "raw_data", where);
+            if (data.remaining() != bytes) {
+                throw new ModelFormatException(
+                        where
+                                + ": raw_data holds "
+                                + data.remaining()
+                                + " bytes but dims "
+                                + Arrays.toString(shape)
+                                + " of "
+                                + dtype
+                                + " need "
+                                + bytes);
+            }
         } else {
-            data = typedData(proto, dtype, Math.toIntExact(bytes / dtype.byteSize()), where);
+            data = typedData(proto, dtype, shape, (int) count, where);
         }
         return Tensor.wrap(dtype, shape, data);
     }
 
-    private static int[] shape(TensorProto proto, String where) {
+    /**
+     * The checked dimensions of a tensor.
+     *
+     * @param proto the tensor
+     * @param where names the file and tensor, for messages
+     * @return the dimensions, each {@code >= 0}, with at most {@code 2^31 - 1} elements in all
+     * @throws ModelFormatException naming the dimension that is negative or too large
+     */
+    static int[] shape(TensorProto proto, String where) {
         int[] shape = new int[proto.getDimsCount()];
+        long count = 1;
         for (int i = 0; i < shape.length; i++) {
             long dim = proto.getDims(i);
-            if (dim < 0 || dim > Integer.MAX_VALUE) {
+            if (dim < 0) {
                 throw new ModelFormatException(
-                        where + ": dimension " + dim + " in dims " + proto.getDimsList());
+                        where
+                                + ": dims "
+                                + proto.getDimsList()
+                                + " has a negative dimension ("
+                                + dim
+                                + " at index "
+                                + i
+                                + ")");
+            }
+            if (dim > Integer.MAX_VALUE) {
+                throw new ModelFormatException(
+                        where
+                                + ": dims "
+                                + proto.getDimsList()
+                                + " has dimension "
+                                + dim
+                                + " at index "
+                                + i
+                                + ", more than the 2^31-1 that amct reads");
             }
             shape[i] = (int) dim;
+            count = dim == 0 ? 0 : Math.min(count * dim, (long) Integer.MAX_VALUE + 1);
         }
-        try {
-            Tensor.elementCount(shape);
-        } catch (IllegalArgumentException e) {
-            throw new ModelFormatException(where + ": " + e.getMessage(), e);
+        if (count > Integer.MAX_VALUE) {
+            throw new ModelFormatException(
+                    where
+                            + ": dims "
+                            + proto.getDimsList()
+                            + " make more than 2^31-1 elements, more than one tensor may hold");
         }
         return shape;
     }
 
-    private static void checkBytes(long found, long expected, String field, String where) {
-        if (found != expected) {
+    private static void checkBufferSize(long bytes, int[] shape, DType dtype, String where) {
+        if (bytes > MAX_BUFFER_BYTES) {
+            throw new ModelFormatException(
+                    where
+                            + ": dims "
+                            + Arrays.toString(shape)
+                            + " of "
+                            + dtype
+                            + " make "
+                            + bytes
+                            + " bytes, more than the 2 GiB one tensor may hold in amct");
+        }
+    }
+
+    private static ByteBuffer typedData(
+            TensorProto proto, DType dtype, int[] shape, int count, String where) {
+        String field;
+        int found;
+        switch (dtype) {
+            case FLOAT32 -> {
+                field = "float_data";
+                found = proto.getFloatDataCount();
+            }
+            case FLOAT64 -> {
+                field = "double_data";
+                found = proto.getDoubleDataCount();
+            }
+            case INT64 -> {
+                field = "int64_data";
+                found = proto.getInt64DataCount();
+            }
+            default -> {
+                field = "int32_data";
+                found = proto.getInt32DataCount();
+            }
+        }
+        if (found != count) {
             throw new ModelFormatException(
                     where
                             + ": "
                             + field
                             + " holds "
                             + found
-                            + " bytes but dims "
-                            + "and data type need "
-                            + expected);
+                            + " values but dims "
+                            + Arrays.toString(shape)
+                            + " need "
+                            + count
+                            + (found == 0 ? " (the tensor has no data: no raw_data either)" : ""));
         }
-    }
-
-    private static ByteBuffer typedData(TensorProto proto, DType dtype, int count, String where) {
+        // count values are present in the parsed file, so the buffer is at most 8x the file.
         ByteBuffer out =
                 ByteBuffer.allocate(count * dtype.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
         switch (dtype) {
-            case FLOAT32 -> {
-                checkBytes(proto.getFloatDataCount(), count, "float_data (elements)", where);
-                proto.getFloatDataList().forEach(out::putFloat);
-            }
-            case FLOAT64 -> {
-                checkBytes(proto.getDoubleDataCount(), count, "double_data (elements)", where);
-                proto.getDoubleDataList().forEach(out::putDouble);
-            }
-            case INT64 -> {
-                checkBytes(proto.getInt64DataCount(), count, "int64_data (elements)", where);
-                proto.getInt64DataList().forEach(out::putLong);
-            }
+            case FLOAT32 -> proto.getFloatDataList().forEach(out::putFloat);
+            case FLOAT64 -> proto.getDoubleDataList().forEach(out::putDouble);
+            case INT64 -> proto.getInt64DataList().forEach(out::putLong);
             default -> {
-                checkBytes(proto.getInt32DataCount(), count, "int32_data (elements)", where);
                 for (int value : proto.getInt32DataList()) {
                     putSmall(out, dtype, value);
                 }
@@ -161,13 +242,14 @@ final class TensorCodec {
      * @return the bytes its dims and data type call for (0 for types we do not read)
      */
     static long dataBytes(TensorProto proto) {
-        long count = 1;
-        for (long dim : proto.getDimsList()) {
-            count *= Math.max(dim, 0);
-        }
         if (proto.hasRawData()) {
             return proto.getRawData().size();
         }
-        return OnnxConstants.dtypeOf(proto.getDataType()).map(t -> t.byteSize()).orElse(1) * count;
+        long count = OnnxConstants.dtypeOf(proto.getDataType()).map(t -> t.byteSize()).orElse(1);
+        for (long dim : proto.getDimsList()) {
+            // Saturates near 2^62 without overflow: a huge size only has to compare as large.
+            count = Math.min(count, 1L << 31) * Math.max(0, Math.min(dim, 1L << 31));
+        }
+        return count;
     }
 }

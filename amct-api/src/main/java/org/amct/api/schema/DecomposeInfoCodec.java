@@ -13,6 +13,9 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +51,9 @@ public final class DecomposeInfoCodec {
         MAPPER.getFactory().setCharacterEscapes(new PythonJsonEscapes());
     }
 
+    /** The largest file read: far above any real model's (about 300 bytes per layer). */
+    static final long MAX_FILE_BYTES = 64L * 1024 * 1024;
+
     private DecomposeInfoCodec() {}
 
     /**
@@ -59,7 +65,38 @@ public final class DecomposeInfoCodec {
      * @throws DecompositionInfoException if its content is not a valid decomposition-info list
      */
     public static List<LayerPlan> read(Path file) throws IOException {
-        return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+        long size = Files.size(file);
+        if (size > MAX_FILE_BYTES) {
+            throw new DecompositionInfoException(
+                    "Decomposition-info file '"
+                            + file
+                            + "' is "
+                            + size
+                            + " bytes, more than the "
+                            + MAX_FILE_BYTES
+                            + " a decomposition-info file may have (a few hundred bytes per"
+                            + " layer). Is it the right file?");
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        String json;
+        try {
+            json =
+                    StandardCharsets.UTF_8
+                            .newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(bytes))
+                            .toString();
+        } catch (CharacterCodingException e) {
+            throw new DecompositionInfoException(
+                    "Decomposition-info file '"
+                            + file
+                            + "' is not UTF-8 text ("
+                            + e
+                            + "). Decomposition-info files are JSON; is it the right file?",
+                    e);
+        }
+        return parse(json, file.toString());
     }
 
     /**
