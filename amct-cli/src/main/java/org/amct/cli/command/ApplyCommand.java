@@ -78,31 +78,33 @@ final class ApplyCommand implements Callable<Integer> {
             Inputs.readable(weights, "weights file");
         }
         String onnxName = Inputs.stem(model) + "_decomposed.onnx";
-        OutputFolder folder =
-                OutputFolder.prepare(output, overwrite, List.of(onnxName, onnxName + ".data"));
-        OnnxModel onnx = OnnxModel.read(model);
-        NetworkDecomposition restructured = TensorDecompose.decomposeNetwork(onnx.graph(), info);
-        ModelGraph result = restructured.model();
-        if (weights != null) {
-            result = loadConvWeights(result, Safetensors.read(weights).tensors(), weights);
+        try (OutputFolder folder =
+                OutputFolder.prepare(output, overwrite, List.of(onnxName, onnxName + ".data"))) {
+            OnnxModel onnx = OnnxModel.read(model);
+            NetworkDecomposition restructured =
+                    TensorDecompose.decomposeNetwork(onnx.graph(), info);
+            ModelGraph result = restructured.model();
+            if (weights != null) {
+                result = loadConvWeights(result, Safetensors.read(weights).tensors(), weights);
+            }
+            onnx.write(result, folder.resolve(onnxName));
+            // The model and its data file appear together, or DIR stays as it was.
+            List<Path> written = folder.commit();
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(
+                    "Restructured "
+                            + restructured.changes().size()
+                            + " layers: "
+                            + String.join(", ", restructured.changes().keySet()));
+            out.println(
+                    weights != null
+                            ? "Loaded "
+                                    + ConvParameters.of(result).size()
+                                    + " Conv2d tensors from "
+                                    + weights
+                            : "No --weights: the new convs hold fresh random weights.");
+            written.forEach(file -> out.println("Wrote " + file));
         }
-        Path file = folder.resolve(onnxName);
-        onnx.write(result, file);
-        OutputFolder.makeReadable(List.of(file));
-        PrintWriter out = spec.commandLine().getOut();
-        out.println(
-                "Restructured "
-                        + restructured.changes().size()
-                        + " layers: "
-                        + String.join(", ", restructured.changes().keySet()));
-        out.println(
-                weights != null
-                        ? "Loaded "
-                                + ConvParameters.of(result).size()
-                                + " Conv2d tensors from "
-                                + weights
-                        : "No --weights: the new convs hold fresh random weights.");
-        out.println("Wrote " + file);
         return ExitCode.SUCCESS.code();
     }
 

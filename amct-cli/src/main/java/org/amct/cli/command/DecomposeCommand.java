@@ -2,9 +2,7 @@ package org.amct.cli.command;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,6 +11,7 @@ import org.amct.api.DecompositionOptions;
 import org.amct.api.DecompositionResult;
 import org.amct.api.SkippedLayer;
 import org.amct.api.TensorDecompose;
+import org.amct.api.exception.DecompositionException;
 import org.amct.api.format.Safetensors;
 import org.amct.api.graph.ModelGraph;
 import org.amct.api.onnx.OnnxModel;
@@ -77,7 +76,7 @@ final class DecomposeCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Inputs.readable(model, "model");
         String onnxName = Inputs.stem(model) + "_decomposed.onnx";
-        OutputFolder folder =
+        try (OutputFolder folder =
                 OutputFolder.prepare(
                         output,
                         overwrite,
@@ -87,18 +86,26 @@ final class DecomposeCommand implements Callable<Integer> {
                                 INFO_FILE,
                                 WEIGHTS_FILE,
                                 REPORT_FILE,
-                                REPORT_HTML_FILE));
-        OnnxModel onnx = OnnxModel.read(model);
-        long start = System.nanoTime();
-        DecompositionResult result =
-                TensorDecompose.autoDecomposition(onnx.graph(), options(folder));
-        ReportJson.Totals totals =
-                new ReportJson.Totals(
-                        ConvParameters.count(onnx.graph()),
-                        ConvParameters.count(result.model()),
-                        (System.nanoTime() - start) / 1e9);
-        List<Path> written = writeOutputs(folder, onnxName, onnx, result, totals);
-        print(spec.commandLine().getOut(), onnx, result, totals, written);
+                                REPORT_HTML_FILE))) {
+            OnnxModel onnx = OnnxModel.read(model);
+            long start = System.nanoTime();
+            DecompositionResult result;
+            try {
+                result = TensorDecompose.autoDecomposition(onnx.graph(), options(folder));
+            } catch (DecompositionException e) {
+                // The API names the layer; only the command knows the file.
+                throw new DecompositionException("Model '" + model + "': " + e.getMessage(), e);
+            }
+            ReportJson.Totals totals =
+                    new ReportJson.Totals(
+                            ConvParameters.count(onnx.graph()),
+                            ConvParameters.count(result.model()),
+                            (System.nanoTime() - start) / 1e9);
+            writeOutputs(folder, onnxName, onnx, result, totals);
+            // All outputs appear together, or none (a failure above leaves DIR as it was).
+            List<Path> written = folder.commit();
+            print(spec.commandLine().getOut(), onnx, result, totals, written);
+        }
         return ExitCode.SUCCESS.code();
     }
 
@@ -113,41 +120,23 @@ final class DecomposeCommand implements Callable<Integer> {
         return options.build();
     }
 
-    /** Writes the model, the weights (when a layer changed) and the report; returns the files. */
-    private List<Path> writeOutputs(
+    /** Stages the model, the weights (when a layer changed) and the reports. */
+    private void writeOutputs(
             OutputFolder folder,
             String onnxName,
             OnnxModel onnx,
             DecompositionResult result,
             ReportJson.Totals totals)
             throws IOException {
-        List<Path> written = new ArrayList<>();
-        Path onnxFile = folder.resolve(onnxName);
-        Path data = folder.resolve(onnxName + ".data");
-        folder.deleteStale(List.of(data.getFileName().toString()));
-        onnx.write(result.model(), onnxFile);
-        written.add(onnxFile);
-        if (Files.exists(data)) {
-            written.add(data);
-        }
-        if (result.changes().isEmpty()) {
-            // With --overwrite, files of an earlier run must not pass for this run's.
-            folder.deleteStale(List.of(INFO_FILE, WEIGHTS_FILE));
-        } else {
-            written.add(folder.resolve(INFO_FILE));
-            written.add(writeWeights(folder, result.model()));
+        onnx.write(result.model(), folder.resolve(onnxName));
+        if (!result.changes().isEmpty()) {
+            writeWeights(folder, result.model());
         }
         byte[] report = ReportJson.toJson(model.getFileName().toString(), result, totals);
-        written.add(folder.write(REPORT_FILE, out -> out.write(report)));
-        Path html = folder.resolve(REPORT_HTML_FILE);
+        folder.write(REPORT_FILE, out -> out.write(report));
         if (reportHtml) {
-            HtmlReport.write(result, html);
-            written.add(html);
-        } else {
-            folder.deleteStale(List.of(REPORT_HTML_FILE));
+            HtmlReport.write(result, folder.resolve(REPORT_HTML_FILE));
         }
-        OutputFolder.makeReadable(written);
-        return written;
     }
 
     private Path writeWeights(OutputFolder folder, ModelGraph decomposed) throws IOException {

@@ -3,6 +3,8 @@ package org.amct.cli.command;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import org.amct.api.exception.AmctException;
 import org.amct.api.exception.DecompositionException;
@@ -10,14 +12,18 @@ import org.amct.api.exception.DecompositionInfoException;
 import org.amct.api.exception.ModelFormatException;
 import org.amct.api.exception.ModelMismatchException;
 import org.amct.api.exception.NoUsableBackendException;
+import org.amct.spi.BackendException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
 /**
  * Turns what a command throws into a message on stderr and an {@link ExitCode}: amct's own
- * exceptions and I/O errors print their message only (with the stack trace under {@code
- * --verbose}); anything else is a bug and prints its stack trace.
+ * exceptions, a backend's failure and I/O errors print their message only, on one line (with the
+ * stack trace under {@code --verbose}); anything else is a bug and prints its stack trace. The
+ * codes: 3 for an invalid model, weights file, info file or output folder; 4 when no backend can
+ * run, the requested one is unknown or unavailable, or the chosen one fails; 1 for I/O errors and
+ * bugs. Every message is listed in {@code docs/errors.md}.
  */
 final class ErrorHandler implements IExecutionExceptionHandler {
     @Override
@@ -36,7 +42,10 @@ final class ErrorHandler implements IExecutionExceptionHandler {
             err.flush();
             return ExitCode.USAGE.code();
         }
-        boolean expected = cause instanceof AmctException || cause instanceof IOException;
+        boolean expected =
+                cause instanceof AmctException
+                        || cause instanceof IOException
+                        || cause instanceof BackendException;
         if (expected) {
             err.println("amct: error: " + message(cause));
         } else {
@@ -50,9 +59,19 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     }
 
     private static String message(Throwable cause) {
-        String message =
-                cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
-        return cause instanceof NoSuchFileException ? "no such file: " + message : message;
+        if (cause instanceof NoSuchFileException e) {
+            return "no such file: " + e.getFile();
+        }
+        if (cause instanceof AccessDeniedException e) {
+            return "permission denied: " + e.getFile();
+        }
+        if (cause instanceof FileSystemException e && e.getReason() != null) {
+            return e.getFile() + ": " + e.getReason();
+        }
+        if (cause instanceof FileSystemException e) {
+            return e.getFile() + ": " + e.getClass().getSimpleName();
+        }
+        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
     }
 
     /**
@@ -62,7 +81,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
      * @return the code
      */
     static ExitCode exitCode(Throwable cause) {
-        if (cause instanceof NoUsableBackendException) {
+        if (cause instanceof NoUsableBackendException || causedByBackend(cause)) {
             return ExitCode.BACKEND_UNAVAILABLE;
         }
         if (cause instanceof ModelFormatException
@@ -73,5 +92,18 @@ final class ErrorHandler implements IExecutionExceptionHandler {
             return ExitCode.INVALID_INPUT;
         }
         return ExitCode.INTERNAL_ERROR;
+    }
+
+    /**
+     * Whether a backend failed to open or to compute ({@link BackendException}, also when the API
+     * wrapped it with the layer's name): the chosen backend cannot run here.
+     */
+    private static boolean causedByBackend(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof BackendException) {
+                return true;
+            }
+        }
+        return false;
     }
 }
