@@ -8,8 +8,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.amct.api.exception.ModelFormatException;
 import org.amct.api.graph.Conv2d;
 import org.amct.api.graph.ModelGraph;
@@ -70,9 +73,17 @@ public final class OnnxModel {
      *     malformed; the message names the file and the node or tensor
      */
     public static OnnxModel read(Path file) throws IOException {
+        return read(file, OnnxModel::availableHeap);
+    }
+
+    /**
+     * Reads a model, refusing a file whose parsed form would not fit in {@code availableHeap}
+     * bytes.
+     */
+    static OnnxModel read(Path file, LongSupplier availableHeap) throws IOException {
         Objects.requireNonNull(file, "file");
         String source = file.toString();
-        ModelProto proto = parse(file, source);
+        ModelProto proto = parse(file, source, availableHeap);
         Path folder = file.toAbsolutePath().getParent();
         GraphProto graph = proto.getGraph();
         ConstantValues constants = new ConstantValues(graph, folder, source);
@@ -127,10 +138,13 @@ public final class OnnxModel {
     /**
      * Parses the file as an ONNX {@code ModelProto}: the whole file must be one message, nested at
      * most {@value #MAX_NESTING} levels deep, with an {@code ir_version} and a graph. Declared
-     * lengths are checked by protobuf against the bytes present, so a truncated or hostile file
-     * fails before anything is allocated for it; tensor bytes alias the file's buffer, not copies.
+     * lengths are checked by protobuf against the bytes present (the input is the file's array, so
+     * no separate size limit is needed), and tensor bytes alias that array instead of being copied.
+     * Before parsing, {@link WireScan} counts what the parse would build, so that a file that would
+     * not fit in the heap is refused with a message.
      */
-    private static ModelProto parse(Path file, String source) throws IOException {
+    private static ModelProto parse(Path file, String source, LongSupplier availableHeap)
+            throws IOException {
         long size = Files.size(file);
         if (size == 0) {
             throw new ModelFormatException(
@@ -146,6 +160,10 @@ public final class OnnxModel {
                             + " models keep their tensors in external data files)");
         }
         byte[] bytes = Files.readAllBytes(file);
+        Optional<WireScan.Counts> counts = WireScan.of(bytes);
+        if (counts.isPresent()) {
+            checkHeap(source, size, counts.get(), availableHeap.getAsLong());
+        }
         CodedInputStream coded = CodedInputStream.newInstance(bytes);
         coded.enableAliasing(true);
         coded.setRecursionLimit(MAX_NESTING);
@@ -184,6 +202,40 @@ public final class OnnxModel {
             throw notOnnx(source, bytes, "it has no graph", null);
         }
         return proto;
+    }
+
+    /** The heap the JVM can still get, or {@link Long#MAX_VALUE} when it has no limit. */
+    private static long availableHeap() {
+        Runtime runtime = Runtime.getRuntime();
+        long max = runtime.maxMemory();
+        return max == Long.MAX_VALUE ? max : max - (runtime.totalMemory() - runtime.freeMemory());
+    }
+
+    /**
+     * Refuses a file whose parsed messages would not fit in the heap: a few megabytes of empty
+     * messages or one-byte numbers would otherwise take gigabytes and end in OutOfMemoryError.
+     */
+    private static void checkHeap(
+            String source, long size, WireScan.Counts counts, long available) {
+        if (counts.heapBytes() <= available) {
+            return;
+        }
+        throw new ModelFormatException(
+                String.format(
+                        Locale.ROOT,
+                        "ONNX file '%s' (%,d bytes) would take about %,d MiB of heap to parse (%,d"
+                                + " messages, %,d strings, %,d numbers, %,d unknown fields), more"
+                                + " than the %,d MiB this JVM can still get. Real models of this"
+                                + " size need far less: the file is probably damaged. If it is"
+                                + " genuine, raise the heap (-Xmx).",
+                        source,
+                        size,
+                        counts.heapBytes() >> 20,
+                        counts.messages(),
+                        counts.strings(),
+                        counts.values(),
+                        counts.unknown(),
+                        available >> 20));
     }
 
     /** The error for a file that is not an ONNX model, saying what it seems to be instead. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.amct.api.exception.DecompositionInfoException;
 import org.amct.api.format.Safetensors;
@@ -27,16 +28,15 @@ class ReaderFuzzTest {
     @Test
     void safetensorsReaderOnlySucceedsOrRejectsClearly() throws Exception {
         Path valid = temp.resolve("valid.safetensors");
-        Safetensors.write(
-                valid,
-                Map.of(
-                        "conv.weight",
-                                Tensor.fromDoubles(
-                                        DType.FLOAT32, new int[] {4, 2, 3, 3}, new double[72]),
-                        "conv.bias",
-                                Tensor.fromDoubles(
-                                        DType.FLOAT16, new int[] {4}, new double[] {1, 2, 3, 4})),
-                Map.of("format", "pt"));
+        // A fixed tensor order (Map.of has none), so that a seed gives the same mutant every run.
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        tensors.put(
+                "conv.weight",
+                Tensor.fromDoubles(DType.FLOAT32, new int[] {4, 2, 3, 3}, new double[72]));
+        tensors.put(
+                "conv.bias",
+                Tensor.fromDoubles(DType.FLOAT16, new int[] {4}, new double[] {1, 2, 3, 4}));
+        Safetensors.write(valid, tensors, Map.of("format", "pt"));
         byte[] bytes = Files.readAllBytes(valid);
         Path mutant = temp.resolve("mutant.safetensors");
         FuzzHarness.report(

@@ -333,6 +333,73 @@ class OnnxHostileInputTest {
         rejects(Files.write(folder.resolve("deep.onnx"), bytes), "nesting");
     }
 
+    /** A protobuf varint. */
+    private static void varint(java.io.ByteArrayOutputStream out, long value) {
+        while ((value & ~0x7fL) != 0) {
+            out.write((int) ((value & 0x7f) | 0x80));
+            value >>>= 7;
+        }
+        out.write((int) value);
+    }
+
+    /** A model (ir_version 8) whose graph field holds {@code graph} as it is. */
+    private static byte[] modelWithGraph(byte[] graph) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(0x08);
+        out.write(8);
+        out.write(0x3a); // field 7 (graph), length-delimited
+        varint(out, graph.length);
+        out.writeBytes(graph);
+        return out.toByteArray();
+    }
+
+    @Test
+    void aFileThatWouldNotFitInTheHeapOnceParsedIsRefusedBeforeParsing() throws IOException {
+        // 2 MB of empty nodes: a million messages, 67 MB once parsed (estimated 92 MiB).
+        byte[] nodes = new byte[2_000_000];
+        for (int i = 0; i < nodes.length; i += 2) {
+            nodes[i] = 0x0a; // field 1 (node), length-delimited, length 0
+        }
+        Path empty = Files.write(folder.resolve("empty_nodes.onnx"), modelWithGraph(nodes));
+        ModelFormatException e =
+                assertThrows(
+                        ModelFormatException.class, () -> OnnxModel.read(empty, () -> 64L << 20));
+        assertTrue(e.getMessage().contains("empty_nodes.onnx"), e.getMessage());
+        assertTrue(e.getMessage().contains("1,000,002 messages"), e.getMessage());
+        assertTrue(e.getMessage().contains("more than the 64 MiB"), e.getMessage());
+        // 4 MB of one-byte int64 values in one initializer: 4 million numbers, 37 MB once parsed
+        // (estimated 45 MiB).
+        java.io.ByteArrayOutputStream tensor = new java.io.ByteArrayOutputStream();
+        tensor.write(0x3a); // field 7 (int64_data), packed
+        varint(tensor, 4_000_000);
+        tensor.writeBytes(new byte[4_000_000]);
+        java.io.ByteArrayOutputStream graph = new java.io.ByteArrayOutputStream();
+        graph.write(0x2a); // field 5 (initializer)
+        varint(graph, tensor.size());
+        graph.writeBytes(tensor.toByteArray());
+        Path numbers =
+                Files.write(folder.resolve("numbers.onnx"), modelWithGraph(graph.toByteArray()));
+        e =
+                assertThrows(
+                        ModelFormatException.class, () -> OnnxModel.read(numbers, () -> 32L << 20));
+        assertTrue(e.getMessage().contains("4,000,001 numbers"), e.getMessage());
+        // The real model is far from such a limit.
+        OnnxModel.read(OnnxFixtures.paddleModel(folder), () -> 16L << 20);
+    }
+
+    @Test
+    void deeplyNestedGroupsCannotExhaustTheStack() throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(0x08);
+        out.write(8);
+        for (int i = 0; i < 100_000; i++) {
+            varint(out, (99 << 3) | 3); // start of group 99, unknown to ONNX
+        }
+        rejects(
+                Files.write(folder.resolve("groups.onnx"), out.toByteArray()),
+                "not a valid ONNX model");
+    }
+
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.ISO_8859_1);
     }

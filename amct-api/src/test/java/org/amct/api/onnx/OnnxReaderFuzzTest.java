@@ -17,13 +17,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Mutation fuzzing of the ONNX reader: every mutant must be read (and then written and read back)
- * or be rejected with an {@code AmctException}; see {@link FuzzHarness}. Three valid inputs, each
+ * or be rejected with an {@code AmctException}; see {@link FuzzHarness}. Four valid inputs, each
  * mutated byte by byte ({@code MutationFuzzer}) and by structure ({@link OnnxMutator}): a generated
  * model of Conv and Relu nodes with initializer weights (one grouped, one {@code SAME_UPPER}), the
  * same with its weights in {@code Constant} nodes or in an external data file, and the real
  * PaddleOCR model of the test resources (579 KB, so it gets 3/5 of the cases). The cases per input
- * and mutation kind are {@code -Dfuzz.onnx.cases=N} (default {@value #DEFAULT_CASES}): about 3,800
- * cases in 25 s on two cores.
+ * and mutation kind are {@code -Dfuzz.onnx.cases=N} (default {@value #DEFAULT_CASES}): 3,600 cases
+ * in 10 to 30 s on two cores.
  */
 class OnnxReaderFuzzTest {
     /** Cases per input and mutation kind. */
