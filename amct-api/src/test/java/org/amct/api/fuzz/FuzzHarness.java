@@ -27,8 +27,8 @@ import org.amct.api.exception.AmctException;
  * #MAX_FAILURES}) so that one report lists them all. The case count is {@code -Dfuzz.cases=N}.
  *
  * <p>{@link #report} prints each reader's summary and also writes it to {@code
- * target/fuzz-summary/<reader>.txt}, which the CI script prints after the build (Surefire sends the
- * tests' own output to files).
+ * target/fuzz-summary/<reader>.txt}; the fuzz tests run in their own Surefire execution whose
+ * output goes to the build's console (see amct-api/pom.xml), so the counts show in every build.
  */
 public final class FuzzHarness {
     /** Cases per reader in the default build. */
