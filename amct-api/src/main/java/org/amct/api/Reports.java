@@ -81,16 +81,12 @@ final class Reports {
                 report.outChannels(),
                 report.kernelSize(),
                 report.stride(),
-                dilationOf(report),
+                // Eligible layers have dilation 1 and groups 1 (ALGORITHM.md section 1).
+                org.amct.api.graph.Size2d.square(1),
                 1,
                 org.amct.api.decompose.DecomposeMode.valueOf(report.mode()),
                 report.firstShape(),
                 report.lastShape());
-    }
-
-    private static org.amct.api.graph.Size2d dilationOf(LayerReport report) {
-        // Eligible layers have dilation 1 on both axes (ALGORITHM.md section 1).
-        return org.amct.api.graph.Size2d.square(1);
     }
 
     private static List<Integer> shape(Conv2d conv) {
