@@ -9,6 +9,7 @@ module org.amct.conformance {
     requires transitive org.junit.jupiter.api;
     requires org.junit.jupiter.params;
     requires com.fasterxml.jackson.databind;
+    requires transitive com.tngtech.archunit;
 
     exports org.amct.conformance;
 

@@ -1,23 +1,18 @@
 package org.amct.backend.aparapi;
 
-import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
-import static com.tngtech.archunit.lang.conditions.ArchConditions.haveOnlyFinalFields;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.constructors;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.GeneralCodingRules.NO_CLASSES_SHOULD_ACCESS_STANDARD_STREAMS;
 import static com.tngtech.archunit.library.GeneralCodingRules.NO_CLASSES_SHOULD_THROW_GENERIC_EXCEPTIONS;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
-import org.amct.spi.ComputeBackendProvider;
+import org.amct.conformance.BackendArchitectureRules;
 import org.slf4j.Logger;
 
 /**
@@ -30,49 +25,6 @@ import org.slf4j.Logger;
         packages = "org.amct.backend.aparapi",
         importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
-
-    private static final ArchRule PROVIDERS_ARE_PUBLIC_FINAL_AND_STATELESS =
-            classes()
-                    .that()
-                    .implement(ComputeBackendProvider.class)
-                    .should()
-                    .bePublic()
-                    .andShould()
-                    .haveModifier(JavaModifier.FINAL)
-                    .andShould()
-                    .resideInAPackage("org.amct.backend..")
-                    .andShould(haveOnlyFinalFields())
-                    .because(
-                            "ServiceLoader instantiates providers, which must be cheap and"
-                                    + " stateless; STYLE.md section 3");
-
-    private static final ArchRule PROVIDERS_HAVE_ONLY_A_NO_ARG_PUBLIC_CONSTRUCTOR =
-            constructors()
-                    .that()
-                    .areDeclaredInClassesThat()
-                    .implement(ComputeBackendProvider.class)
-                    .and()
-                    .arePublic()
-                    .should()
-                    .haveRawParameterTypes(new Class<?>[0])
-                    .because("ServiceLoader calls the public no-argument constructor");
-
-    private static final ArchRule NO_DEPENDENCY_ON_THE_API =
-            noClasses()
-                    .should()
-                    .dependOnClassesThat()
-                    .resideInAPackage("org.amct.api..")
-                    .because(
-                            "dependencies point api -> spi <- backends; a backend never sees"
-                                    + " the model graph");
-
-    private static final ArchRule NO_DEPENDENCY_ON_OTHER_BACKENDS =
-            noClasses()
-                    .should()
-                    .dependOnClassesThat(
-                            resideInAPackage("org.amct.backend..")
-                                    .and(not(resideInAPackage("org.amct.backend.aparapi.."))))
-                    .because("backends are independent and reach users only through ServiceLoader");
 
     private static final ArchRule KERNELS_USE_ONLY_APARAPI_AND_THE_JDK =
             classes()
@@ -119,22 +71,23 @@ class ArchitectureTest {
 
     @ArchTest
     static void providersArePublicFinalAndStateless(JavaClasses classes) {
-        PROVIDERS_ARE_PUBLIC_FINAL_AND_STATELESS.check(classes);
+        BackendArchitectureRules.providersArePublicFinalAndStateless().check(classes);
     }
 
     @ArchTest
     static void providersHaveOnlyANoArgPublicConstructor(JavaClasses classes) {
-        PROVIDERS_HAVE_ONLY_A_NO_ARG_PUBLIC_CONSTRUCTOR.check(classes);
+        BackendArchitectureRules.providersHaveOnlyANoArgPublicConstructor().check(classes);
     }
 
     @ArchTest
     static void backendNeverDependsOnTheApi(JavaClasses classes) {
-        NO_DEPENDENCY_ON_THE_API.check(classes);
+        BackendArchitectureRules.noDependencyOnTheApi().check(classes);
     }
 
     @ArchTest
     static void backendNeverDependsOnOtherBackends(JavaClasses classes) {
-        NO_DEPENDENCY_ON_OTHER_BACKENDS.check(classes);
+        BackendArchitectureRules.noDependencyOnOtherBackends("org.amct.backend.aparapi")
+                .check(classes);
     }
 
     @ArchTest
@@ -144,9 +97,7 @@ class ArchitectureTest {
 
     @ArchTest
     static void libraryCodeNeverPrintsToStandardStreams(JavaClasses classes) {
-        NO_CLASSES_SHOULD_ACCESS_STANDARD_STREAMS
-                .because("library code logs through slf4j and never prints to stdout or stderr")
-                .check(classes);
+        BackendArchitectureRules.noStandardStreams().check(classes);
     }
 
     @ArchTest
