@@ -6,24 +6,25 @@
  * then the environment variable {@code AMCT_BACKEND} (default: none), force a backend by id;
  * otherwise the available backend with the highest priority is used.
  */
-// The io package is exported to the CLI only, which is not built yet when this module compiles.
+// The io and bench packages are exported to modules built after this one.
 @SuppressWarnings("module")
 module org.amct.api {
     requires transitive org.amct.spi;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
     requires java.management;
-    requires com.google.protobuf;
 
     exports org.amct.api;
     exports org.amct.api.exception;
     exports org.amct.api.graph;
     exports org.amct.api.format;
     exports org.amct.api.backend;
-    exports org.amct.api.bench;
-    exports org.amct.api.onnx;
     exports org.amct.api.report;
+    // Internal tooling for the CLI and the ONNX codec: not part of the public API.
     exports org.amct.api.io to
+            org.amct.cli,
+            org.amct.onnx;
+    exports org.amct.api.bench to
             org.amct.cli;
 
     opens org.amct.api.schema to

@@ -5,6 +5,7 @@
  */
 module org.amct.cli {
     requires org.amct.api;
+    requires org.amct.onnx;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
 

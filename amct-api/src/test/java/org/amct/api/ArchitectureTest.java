@@ -44,8 +44,6 @@ class ArchitectureTest {
                 .definedBy("org.amct.api.report..")
                 .layer("root")
                 .definedBy("org.amct.api", "org.amct.api.bench..")
-                .layer("onnx")
-                .definedBy("org.amct.api.onnx..")
                 .layer("format")
                 .definedBy("org.amct.api.format..")
                 .layer("middle")
@@ -59,12 +57,10 @@ class ArchitectureTest {
                 .mayNotBeAccessedByAnyLayer()
                 .whereLayer("root")
                 .mayOnlyBeAccessedByLayers("report")
-                .whereLayer("onnx")
-                .mayOnlyBeAccessedByLayers("root")
                 .whereLayer("format")
-                .mayOnlyBeAccessedByLayers("root", "onnx")
+                .mayOnlyBeAccessedByLayers("root")
                 .whereLayer("middle")
-                .mayOnlyBeAccessedByLayers("report", "root", "onnx", "format")
+                .mayOnlyBeAccessedByLayers("report", "root", "format")
                 .because("the entry points sit on top; graph and exceptions are leaves")
                 .check(classes);
     }

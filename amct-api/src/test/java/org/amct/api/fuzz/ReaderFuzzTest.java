@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Mutation fuzzing of the readers of untrusted files. Each test prints its case count, how many
  * mutants were still valid, and the longest case (see {@link FuzzHarness#report}). The ONNX reader
- * is fuzzed by {@code org.amct.api.onnx.OnnxReaderFuzzTest}.
+ * is fuzzed by {@code org.amct.onnx.OnnxReaderFuzzTest}.
  */
 class ReaderFuzzTest {
     @TempDir Path temp;

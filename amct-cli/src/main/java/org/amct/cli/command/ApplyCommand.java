@@ -15,7 +15,7 @@ import org.amct.api.exception.ModelMismatchException;
 import org.amct.api.format.Safetensors;
 import org.amct.api.graph.ModelGraph;
 import org.amct.api.graph.Tensor;
-import org.amct.api.onnx.OnnxModel;
+import org.amct.onnx.OnnxModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

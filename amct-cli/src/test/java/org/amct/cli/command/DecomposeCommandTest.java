@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.amct.api.format.Safetensors;
 import org.amct.api.graph.Tensor;
-import org.amct.api.onnx.OnnxModel;
+import org.amct.onnx.OnnxModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -21,7 +21,7 @@ import org.amct.api.exception.DecompositionException;
 import org.amct.api.exception.ModelFormatException;
 import org.amct.api.exception.NoUsableBackendException;
 import org.amct.api.graph.Tensor;
-import org.amct.api.onnx.OnnxModel;
+import org.amct.onnx.OnnxModel;
 import org.amct.spi.BackendException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

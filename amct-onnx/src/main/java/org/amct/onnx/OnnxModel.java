@@ -1,0 +1,340 @@
+package org.amct.onnx;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import org.amct.api.exception.ModelFormatException;
+import org.amct.api.graph.Conv2d;
+import org.amct.api.graph.ModelGraph;
+import org.amct.onnx.proto.OnnxProtos.GraphProto;
+import org.amct.onnx.proto.OnnxProtos.ModelProto;
+import org.amct.onnx.proto.OnnxProtos.NodeProto;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An ONNX model read from a file, with its 2-D convolutions as a {@link ModelGraph}: each {@code
+ * Conv} node of the main graph whose weight is 4-D and constant (an initializer, a {@code Constant}
+ * node, or external data in the model's folder) is a {@link Conv2d} leaf; every other node stays in
+ * the file only. {@link #write} puts a decomposed or reloaded version of {@link #graph()} back into
+ * the file's graph, carrying everything else through unchanged (unknown fields included).
+ *
+ * <p>Immutable and thread-safe; writing reads external data from the original folder again.
+ */
+public final class OnnxModel {
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxModel.class);
+
+    /** Protobuf messages cannot exceed 2 GiB. */
+    private static final long MAX_PROTOBUF_BYTES = Integer.MAX_VALUE;
+
+    /**
+     * The deepest nesting of messages read (protobuf's default): a graph inside a node attribute
+     * costs three levels, so about 30 levels of subgraphs, far more than real models use, while a
+     * hostile file cannot exhaust the stack.
+     */
+    static final int MAX_NESTING = 100;
+
+    private final Path file;
+    private final ModelProto proto;
+    private final List<ConvSite> sites;
+    private final List<UnmappedConv> unmapped;
+    private final ModelGraph graph;
+
+    private OnnxModel(
+            Path file,
+            ModelProto proto,
+            List<ConvSite> sites,
+            List<UnmappedConv> unmapped,
+            ModelGraph graph) {
+        this.file = file;
+        this.proto = proto;
+        this.sites = List.copyOf(sites);
+        this.unmapped = List.copyOf(unmapped);
+        this.graph = graph;
+    }
+
+    /**
+     * Reads a model and maps its 2-D convolutions.
+     *
+     * @param file the {@code .onnx} file; external data is looked up in its folder
+     * @return the model
+     * @throws IOException if the file or its external data cannot be read
+     * @throws ModelFormatException if the file is not a valid ONNX model or a Conv node is
+     *     malformed; the message names the file and the node or tensor
+     */
+    public static OnnxModel read(Path file) throws IOException {
+        return read(file, OnnxModel::availableHeap);
+    }
+
+    /**
+     * Reads a model, refusing a file whose parsed form would not fit in {@code availableHeap}
+     * bytes.
+     */
+    static OnnxModel read(Path file, LongSupplier availableHeap) throws IOException {
+        Objects.requireNonNull(file, "file");
+        String source = file.toString();
+        ModelProto proto = parse(file, source, availableHeap);
+        Path folder = file.toAbsolutePath().getParent();
+        GraphProto graph = proto.getGraph();
+        ConstantValues constants = new ConstantValues(graph, folder, source);
+        List<ConvSite> sites = new ArrayList<>();
+        List<UnmappedConv> unmapped = new ArrayList<>();
+        LayerNames names = new LayerNames();
+        for (int i = 0; i < graph.getNodeCount(); i++) {
+            if (ConvNodes.isConv(graph.getNode(i))) {
+                map(graph.getNode(i), i, constants, names, source, sites, unmapped);
+            }
+        }
+        LOG.info(
+                "Read '{}': {} Conv2d layers, {} other Conv nodes",
+                source,
+                sites.size(),
+                unmapped.size());
+        Map<String, Conv2d> convs = new LinkedHashMap<>();
+        sites.forEach(site -> convs.put(site.layer(), site.conv()));
+        return new OnnxModel(file, proto, sites, unmapped, LayerNames.tree(convs));
+    }
+
+    /** Reads one Conv node into {@code sites} or {@code unmapped}. */
+    private static void map(
+            NodeProto node,
+            int index,
+            ConstantValues constants,
+            LayerNames names,
+            String source,
+            List<ConvSite> sites,
+            List<UnmappedConv> unmapped)
+            throws IOException {
+        String described = ConvNodes.describe(node, index);
+        String where = "ONNX file '" + source + "', node '" + described + "'";
+        ConvNodes.Reading reading = ConvNodes.read(node, constants, where);
+        if (reading instanceof ConvNodes.Mapped mapped) {
+            String layer = names.assign(mapped.weightName(), node.getName(), index);
+            sites.add(
+                    new ConvSite(
+                            layer,
+                            index,
+                            mapped.weightName(),
+                            mapped.biasName(),
+                            mapped.autoPad(),
+                            mapped.conv()));
+        } else {
+            String reason = ((ConvNodes.Unmapped) reading).reason();
+            LOG.debug("Conv node '{}' is not a Conv2d layer: {}", described, reason);
+            unmapped.add(new UnmappedConv(described, reason));
+        }
+    }
+
+    /**
+     * Parses the file as an ONNX {@code ModelProto}: the whole file must be one message, nested at
+     * most {@value #MAX_NESTING} levels deep, with an {@code ir_version} and a graph. Declared
+     * lengths are checked by protobuf against the bytes present (the input is the file's array, so
+     * no separate size limit is needed), and tensor bytes alias that array instead of being copied.
+     * Before parsing, {@link WireScan} counts what the parse would build, so that a file that would
+     * not fit in the heap is refused with a message.
+     */
+    private static ModelProto parse(Path file, String source, LongSupplier availableHeap)
+            throws IOException {
+        long size = Files.size(file);
+        if (size == 0) {
+            throw new ModelFormatException(
+                    "ONNX file '" + source + "' is empty (0 bytes). Was it written completely?");
+        }
+        if (size > MAX_PROTOBUF_BYTES) {
+            throw new ModelFormatException(
+                    "ONNX file '"
+                            + source
+                            + "' is "
+                            + size
+                            + " bytes; an ONNX protobuf file cannot exceed 2 GiB (larger"
+                            + " models keep their tensors in external data files)");
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        Optional<WireScan.Counts> counts = WireScan.of(bytes);
+        if (counts.isPresent()) {
+            checkHeap(source, size, counts.get(), availableHeap.getAsLong());
+        }
+        CodedInputStream coded = CodedInputStream.newInstance(bytes);
+        coded.enableAliasing(true);
+        coded.setRecursionLimit(MAX_NESTING);
+        ModelProto proto;
+        try {
+            proto = ModelProto.parseFrom(coded);
+            coded.checkLastTagWas(0);
+        } catch (InvalidProtocolBufferException e) {
+            throw notOnnx(
+                    source,
+                    bytes,
+                    "it cannot be parsed as ONNX protobuf at byte "
+                            + coded.getTotalBytesRead()
+                            + " of "
+                            + size
+                            + " ("
+                            + e.getMessage()
+                            + ")",
+                    e);
+        }
+        if (!coded.isAtEnd()) {
+            throw notOnnx(
+                    source,
+                    bytes,
+                    "parsing stopped at byte " + coded.getTotalBytesRead() + " of " + size,
+                    null);
+        }
+        if (proto.getIrVersion() <= 0) {
+            throw notOnnx(
+                    source,
+                    bytes,
+                    "it has no ir_version (found " + proto.getIrVersion() + ")",
+                    null);
+        }
+        if (!proto.hasGraph()) {
+            throw notOnnx(source, bytes, "it has no graph", null);
+        }
+        return proto;
+    }
+
+    /** The heap the JVM can still get, or {@link Long#MAX_VALUE} when it has no limit. */
+    private static long availableHeap() {
+        Runtime runtime = Runtime.getRuntime();
+        long max = runtime.maxMemory();
+        return max == Long.MAX_VALUE ? max : max - (runtime.totalMemory() - runtime.freeMemory());
+    }
+
+    /**
+     * Refuses a file whose parsed messages would not fit in the heap: a few megabytes of empty
+     * messages or one-byte numbers would otherwise take gigabytes and end in OutOfMemoryError.
+     */
+    private static void checkHeap(
+            String source, long size, WireScan.Counts counts, long available) {
+        if (counts.heapBytes() <= available) {
+            return;
+        }
+        throw new ModelFormatException(
+                String.format(
+                        Locale.ROOT,
+                        "ONNX file '%s' (%,d bytes) would take about %,d MiB of heap to parse (%,d"
+                                + " messages, %,d strings, %,d numbers, %,d unknown fields), more"
+                                + " than the %,d MiB this JVM can still get. Real models of this"
+                                + " size need far less: the file is probably damaged. If it is"
+                                + " genuine, raise the heap (-Xmx).",
+                        source,
+                        size,
+                        counts.heapBytes() >> 20,
+                        counts.messages(),
+                        counts.strings(),
+                        counts.values(),
+                        counts.unknown(),
+                        available >> 20));
+    }
+
+    /** The error for a file that is not an ONNX model, saying what it seems to be instead. */
+    private static ModelFormatException notOnnx(
+            String source, byte[] bytes, String detail, Throwable cause) {
+        String message =
+                FileSignatures.describe(bytes)
+                        .map(
+                                what ->
+                                        "ONNX file '"
+                                                + source
+                                                + "' is not an ONNX model: it looks like "
+                                                + what
+                                                + ".")
+                        .orElse(
+                                "ONNX file '"
+                                        + source
+                                        + "' is not a valid ONNX model: "
+                                        + detail
+                                        + ". Is it an ONNX file, and was it copied completely?");
+        return cause == null
+                ? new ModelFormatException(message)
+                : new ModelFormatException(message, cause);
+    }
+
+    /**
+     * The file this model was read from.
+     *
+     * @return the path as given to {@link #read}
+     */
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * The 2-D convolutions as a model graph: one {@link Conv2d} leaf per mapped {@code Conv} node,
+     * under containers named by the dotted layer names.
+     *
+     * @return the graph
+     */
+    public ModelGraph graph() {
+        return graph;
+    }
+
+    /**
+     * The {@code Conv} nodes that are not in {@link #graph()}, and why.
+     *
+     * @return the nodes in graph order
+     */
+    public List<UnmappedConv> unmappedConvs() {
+        return unmapped;
+    }
+
+    /**
+     * The ONNX {@code ir_version} of the file.
+     *
+     * @return the version, 0 when absent
+     */
+    public long irVersion() {
+        return proto.getIrVersion();
+    }
+
+    /**
+     * Writes the model with the default options.
+     *
+     * @param model {@link #graph()}, decomposed ({@link
+     *     org.amct.api.TensorDecompose#autoDecomposition}) or restructured and reloaded
+     * @param target the {@code .onnx} file to write, atomically
+     * @throws IOException if writing fails
+     * @throws org.amct.api.exception.ModelMismatchException if {@code model} does not come from
+     *     this file's graph
+     */
+    public void write(ModelGraph model, Path target) throws IOException {
+        write(model, target, OnnxWriteOptions.defaults());
+    }
+
+    /**
+     * Writes the model: each layer that became a {@code Sequential} of two Conv2d is written as two
+     * {@code Conv} nodes named {@code <layer>.0} and {@code <layer>.1} with initializers {@code
+     * <layer>.0.weight}, {@code <layer>.1.weight} and {@code <layer>.1.bias}; a Conv2d whose
+     * tensors changed gets new initializers; initializers and {@code Constant} nodes that nothing
+     * uses any more are dropped. The model file is replaced only once complete; so is the external
+     * data file {@code <target file name>.data}, written when the tensors exceed the threshold or
+     * the original used external data.
+     *
+     * @param model {@link #graph()}, decomposed or restructured and reloaded
+     * @param target the {@code .onnx} file to write
+     * @param options where external data starts
+     * @throws IOException if writing fails
+     * @throws org.amct.api.exception.ModelMismatchException if {@code model} does not come from
+     *     this file's graph
+     */
+    public void write(ModelGraph model, Path target, OnnxWriteOptions options) throws IOException {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(options, "options");
+        ModelProto rewritten = new OnnxWriter(proto, sites, file.toString()).rewrite(model);
+        Path folder = file.toAbsolutePath().getParent();
+        new ExternalDataWriter(folder, file.toString(), options).write(rewritten, target);
+        LOG.info("Wrote '{}'", target);
+    }
+}
