@@ -19,6 +19,8 @@ import org.amct.spi.BackendId;
  * @param layerParallelism how many layers may be factorized at once: 0 means as many as there are
  *     available processors when the backend is thread-safe, else 1; 1 means one at a time. Results
  *     are the same either way.
+ * @param dataAware data-aware factors from calibration statistics; empty means the reference
+ *     (weight-space) factors
  */
 public record DecompositionOptions(
         Optional<BackendId> backend,
@@ -26,7 +28,8 @@ public record DecompositionOptions(
         Optional<Path> decomposeInfoFile,
         RankPolicy rankPolicy,
         ProgressListener progress,
-        int layerParallelism) {
+        int layerParallelism,
+        Optional<DataAwareFactors> dataAware) {
 
     /**
      * Validates the settings.
@@ -40,9 +43,12 @@ public record DecompositionOptions(
      * @param layerParallelism how many layers may be factorized at once: 0 means as many as there
      *     are available processors when the backend is thread-safe, else 1; 1 means one at a time.
      *     Results are the same either way.
+     * @param dataAware data-aware factors from calibration statistics; empty means the reference
+     *     (weight-space) factors
      * @throws IllegalArgumentException if {@code threads} is negative
      */
     public DecompositionOptions {
+        Objects.requireNonNull(dataAware, "dataAware");
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(decomposeInfoFile, "decomposeInfoFile");
         Objects.requireNonNull(rankPolicy, "rankPolicy");
@@ -82,8 +88,21 @@ public record DecompositionOptions(
         private RankPolicy rankPolicy = RankPolicy.AUTO;
         private ProgressListener progress = ProgressListener.NONE;
         private int layerParallelism;
+        private DataAwareFactors dataAware;
 
         private Builder() {}
+
+        /**
+         * Makes the factors data-aware: each layer's two new convs minimise the error of its output
+         * on the calibration data that {@code value} was measured on.
+         *
+         * @param value the statistics and the damping
+         * @return this builder
+         */
+        public Builder dataAware(DataAwareFactors value) {
+            this.dataAware = Objects.requireNonNull(value, "dataAware");
+            return this;
+        }
 
         /**
          * Forces a backend.
@@ -164,7 +183,8 @@ public record DecompositionOptions(
                     Optional.ofNullable(decomposeInfoFile),
                     rankPolicy,
                     progress,
-                    layerParallelism);
+                    layerParallelism,
+                    Optional.ofNullable(dataAware));
         }
     }
 }

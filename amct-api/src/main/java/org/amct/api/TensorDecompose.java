@@ -174,6 +174,7 @@ public final class TensorDecompose {
                         backend,
                         parallelism(options, backend),
                         options.rankPolicy() == RankPolicy.FULL,
+                        options.dataAware(),
                         (name, layer) -> {
                             logLayer(name, layer);
                             options.progress()

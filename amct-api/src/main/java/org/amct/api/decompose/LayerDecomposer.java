@@ -1,5 +1,7 @@
 package org.amct.api.decompose;
 
+import java.util.Optional;
+import org.amct.api.PatchMoments;
 import org.amct.api.exception.DecompositionException;
 import org.amct.api.graph.Conv2d;
 import org.amct.api.graph.DType;
@@ -30,6 +32,32 @@ public final class LayerDecomposer {
      */
     public static DecomposedLayer decompose(
             String name, Conv2d conv, ComputeBackend backend, boolean fullRank) {
+        return decompose(name, conv, backend, fullRank, Optional.empty(), 0.0);
+    }
+
+    /**
+     * Decomposes a layer, with data-aware factors when {@code moments} is present: the rank is
+     * chosen on the weight's spectrum as usual, then the factors come from the truncated SVD of the
+     * whitened unfolding ({@link Whitening}).
+     *
+     * @param name the layer's name, for messages
+     * @param conv an eligible layer with a floating-point weight
+     * @param backend the backend to factorize on
+     * @param fullRank keep every singular value (rank {@code n}) instead of the rank rule
+     * @param moments the second moment of the first conv's input patches, {@link
+     *     org.amct.api.PatchLayout#size} rows
+     * @param damping the relative damping of the second moment, used with {@code moments}
+     * @return the new convs and the numbers behind them
+     * @throws DecompositionException if the weight holds NaN or infinity, the moments do not fit
+     *     the layer, or the backend fails
+     */
+    public static DecomposedLayer decompose(
+            String name,
+            Conv2d conv,
+            ComputeBackend backend,
+            boolean fullRank,
+            Optional<PatchMoments> moments,
+            double damping) {
         long start = System.nanoTime();
         checkFinite(name, conv.weight());
         Unfolding unfolding = Unfolding.of(conv);
@@ -46,11 +74,17 @@ public final class LayerDecomposer {
                                     conv.outChannels(),
                                     conv.kernelSize().height(),
                                     conv.kernelSize().width());
-            SvdResult svd = factorization.truncate(choice.rank());
+            SvdResult svd =
+                    moments.isPresent()
+                            ? dataAware(name, unfolding, a, moments.get(), damping, choice, backend)
+                            : factorization.truncate(choice.rank());
             DType dtype = conv.weight().dtype();
             Tensor firstWeight = Factors.firstWeight(unfolding, svd, dtype);
             Tensor lastWeight = Factors.lastWeight(unfolding, svd, dtype);
-            double error = relativeError(a, svd);
+            double error =
+                    moments.isPresent() && !unfolding.mode().swapsChannels()
+                            ? Math.sqrt(residualSquares(a, svd) / Math.max(sumOfSquares(a.backingArray()), Double.MIN_NORMAL))
+                            : relativeError(a, svd);
             double seconds = (System.nanoTime() - start) / 1e9;
             return new DecomposedLayer(
                     unfolding,
@@ -76,6 +110,43 @@ public final class LayerDecomposer {
         }
     }
 
+    /** The data-aware factors at the chosen rank (ALGORITHM.md section 8). */
+    private static SvdResult dataAware(
+            String name,
+            Unfolding unfolding,
+            DenseMatrix a,
+            PatchMoments moments,
+            double damping,
+            RankChoice choice,
+            ComputeBackend backend) {
+        boolean rowSide = !unfolding.mode().swapsChannels();
+        int d = rowSide ? unfolding.rows() : unfolding.cols();
+        if (moments.size() != d) {
+            throw new DecompositionException(
+                    "Layer '"
+                            + name
+                            + "': its input-patch second moment is "
+                            + moments.size()
+                            + " x "
+                            + moments.size()
+                            + ", expected "
+                            + d
+                            + " x "
+                            + d
+                            + " (input channels x the first conv's kernel taps, "
+                            + unfolding.mode()
+                            + " mode)");
+        }
+        double[] l = Whitening.dampedCholesky(name, moments.secondMoment(), d, damping);
+        DenseMatrix whitened = Whitening.whiten(a, l, rowSide);
+        try (Factorization factorization = backend.factorize(whitened)) {
+            double[] sw = factorization.singularValues();
+            checkSpectrum(name, sw, unfolding, backend);
+            SvdResult svd = factorization.truncate(choice.rank());
+            return Whitening.unwhiten(a, l, rowSide, svd);
+        }
+    }
+
     /**
      * The bytes decomposing a layer needs at its peak: the float64 unfolding, the backend's
      * workspace on the heap, and the two factors ({@code P}, {@code P^T A} and their float64 copies
@@ -94,6 +165,17 @@ public final class LayerDecomposer {
         long rank = fullRank ? n : Math.min(n, n / 4 + 16);
         long factors = 2 * 8L * rank * (n + m);
         return 8L * n * m + backend.workspaceBytes((int) n, (int) m) + factors;
+    }
+
+    /**
+     * The number of elements of a layer's unfolding.
+     *
+     * @param conv an eligible layer
+     * @return {@code n * m}
+     */
+    public static long matrixElements(Conv2d conv) {
+        Unfolding unfolding = Unfolding.of(conv);
+        return (long) unfolding.rows() * unfolding.cols();
     }
 
     /**

@@ -8,6 +8,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.Optional;
+import org.amct.api.DataAwareFactors;
+import org.amct.api.PatchMoments;
 import org.amct.api.exception.DecompositionException;
 import org.amct.api.graph.Conv2d;
 import org.amct.spi.ComputeBackend;
@@ -51,13 +54,37 @@ public final class LayerRunner {
             int parallelism,
             boolean fullRank,
             Listener listener) {
+        return run(layers, backend, parallelism, fullRank, Optional.empty(), listener);
+    }
+
+    /**
+     * Decomposes every layer, with data-aware factors for the layers that have statistics.
+     *
+     * @param layers eligible layers by name
+     * @param backend the opened backend
+     * @param parallelism how many layers may run at once; {@code > 1} only for a thread-safe
+     *     backend
+     * @param fullRank keep every singular value
+     * @param dataAware the calibration statistics, when the factors are to be data-aware
+     * @param listener told after each layer
+     * @return the results by name, in the order of {@code layers}
+     * @throws DecompositionException if a layer fails, does not fit in memory, or the calling
+     *     thread is interrupted
+     */
+    public static Map<String, DecomposedLayer> run(
+            Map<String, Conv2d> layers,
+            ComputeBackend backend,
+            int parallelism,
+            boolean fullRank,
+            Optional<DataAwareFactors> dataAware,
+            Listener listener) {
         MemoryBudget budget = new MemoryBudget();
         if (parallelism <= 1 || layers.size() <= 1 || !backend.isThreadSafe()) {
             Map<String, DecomposedLayer> results = new LinkedHashMap<>();
             layers.forEach(
                     (name, conv) ->
                             results.put(
-                                    name, one(name, conv, backend, fullRank, budget, listener)));
+                                    name, one(name, conv, backend, fullRank, dataAware, budget, listener)));
             return results;
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, layers.size()));
@@ -69,8 +96,8 @@ public final class LayerRunner {
                                     pool.submit(
                                             () ->
                                                     one(
-                                                            name, conv, backend, fullRank, budget,
-                                                            listener))));
+                                                            name, conv, backend, fullRank,
+                                                            dataAware, budget, listener))));
             Map<String, DecomposedLayer> results = new LinkedHashMap<>();
             int i = 0;
             for (String name : layers.keySet()) {
@@ -102,12 +129,20 @@ public final class LayerRunner {
             Conv2d conv,
             ComputeBackend backend,
             boolean fullRank,
+            Optional<DataAwareFactors> dataAware,
             MemoryBudget budget,
             Listener listener) {
         if (Thread.currentThread().isInterrupted()) {
             throw interrupted(name);
         }
         long bytes = LayerDecomposer.peakBytes(conv, backend, fullRank);
+        Optional<PatchMoments> moments =
+                dataAware.flatMap(settings -> settings.statistics().moments(name, conv));
+        if (moments.isPresent()) {
+            // The whitened copy of A and the Cholesky factor of the moments.
+            long d = moments.get().size();
+            bytes += 8L * (LayerDecomposer.matrixElements(conv) + 2 * d * d);
+        }
         try {
             budget.acquire(name, bytes, backend.id().value());
         } catch (InterruptedException e) {
@@ -115,7 +150,13 @@ public final class LayerRunner {
             throw interrupted(name);
         }
         try {
-            DecomposedLayer result = LayerDecomposer.decompose(name, conv, backend, fullRank);
+            DecomposedLayer result = LayerDecomposer.decompose(
+                            name,
+                            conv,
+                            backend,
+                            fullRank,
+                            moments,
+                            dataAware.map(DataAwareFactors::damping).orElse(0.0));
             listener.done(name, result);
             return result;
         } finally {
