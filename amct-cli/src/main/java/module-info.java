@@ -6,6 +6,7 @@
 module org.amct.cli {
     requires org.amct.api;
     requires org.amct.onnx;
+    requires org.amct.calibration;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
 

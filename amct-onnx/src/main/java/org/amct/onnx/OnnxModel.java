@@ -337,4 +337,33 @@ public final class OnnxModel {
         new ExternalDataWriter(folder, file.toString(), options).write(rewritten, target);
         LOG.info("Wrote '{}'", target);
     }
+
+    /**
+     * Writes a copy of the model for collecting calibration statistics: besides its own outputs
+     * (first, unchanged), for each layer in {@code extractors} it outputs the float64 sum of the
+     * outer products of that layer's input patches over one run ({@code Y Y^T}, {@code Y} the
+     * patches as columns) and the shape of {@code Y}. A patch is what {@code extractor} (a conv
+     * with one-hot weights, for example {@link org.amct.api.PatchLayout#extractor}) copies from
+     * the layer's input; the layer's {@code auto_pad} applies to it too. Activations stay inside
+     * the inference engine: only {@code d x d} numbers per layer come out of each run.
+     *
+     * @param extractors per layer of {@link #graph()}, the conv that copies its patches
+     * @param target the {@code .onnx} file to write, atomically (external data as in {@link
+     *     #write(ModelGraph, Path)})
+     * @return the names of the outputs added, per layer, in the order of {@code extractors}
+     * @throws IOException if writing fails
+     * @throws org.amct.api.exception.ModelMismatchException if a layer is not in this file or its
+     *     extractor takes another number of channels
+     */
+    public List<PatchProbe> writeWithPatchProbes(Map<String, Conv2d> extractors, Path target)
+            throws IOException {
+        Objects.requireNonNull(extractors, "extractors");
+        Objects.requireNonNull(target, "target");
+        ProbeWriter.Probed probed = ProbeWriter.add(proto, sites, extractors, file.toString());
+        Path folder = file.toAbsolutePath().getParent();
+        new ExternalDataWriter(folder, file.toString(), OnnxWriteOptions.defaults())
+                .write(probed.model(), target);
+        LOG.info("Wrote '{}' with {} patch probes", target, probed.probes().size());
+        return probed.probes();
+    }
 }

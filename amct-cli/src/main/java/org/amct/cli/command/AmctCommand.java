@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
             InspectCommand.class,
             BackendsCommand.class,
             BenchCommand.class,
+            VerifyCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -29,7 +30,8 @@ import picocli.CommandLine.Spec;
             "1:internal error",
             "2:bad command line",
             "3:invalid input (model, weights, info file or output folder)",
-            "4:no usable backend"
+            "4:no usable backend",
+            "6:a decomposed model's mean output cosine is below --min-cosine"
         })
 public final class AmctCommand implements Runnable {
     @Spec private CommandSpec spec;
@@ -71,6 +73,6 @@ public final class AmctCommand implements Runnable {
     public void run() {
         throw new CommandLine.ParameterException(
                 spec.commandLine(),
-                "Missing command: use decompose, apply, inspect, backends or bench (see --help)");
+                "Missing command: use decompose, apply, inspect, backends, bench or verify (see --help)");
     }
 }

@@ -34,6 +34,15 @@ final class BackendOptions {
     }
 
     /**
+     * The {@code --threads} value.
+     *
+     * @return 0 for all processors
+     */
+    int threads() {
+        return threads;
+    }
+
+    /**
      * Copies the options into a builder.
      *
      * @param builder the builder

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.amct.api.DecompositionOptions;
 import org.amct.api.DecompositionResult;
@@ -15,6 +16,7 @@ import org.amct.api.exception.DecompositionException;
 import org.amct.api.format.Safetensors;
 import org.amct.api.graph.ModelGraph;
 import org.amct.api.report.HtmlReport;
+import org.amct.calibration.FidelityReport;
 import org.amct.onnx.OnnxModel;
 import org.amct.onnx.UnmappedConv;
 import picocli.CommandLine.Command;
@@ -35,7 +37,8 @@ import picocli.CommandLine.Spec;
             "  <model>_decomposed.onnx          the decomposed model",
             "  decompose_info.json              the decomposition info (when a layer changed)",
             "  decomposed_weights.safetensors   the Conv2d weights with PyTorch names (idem)",
-            "  report.json                      per layer: mode, rank, shapes, parameters, error",
+            "  report.json                      per layer: mode, rank, shapes, parameters, error;",
+            "                                   the fidelity with --verify",
             "  report.html                      spectra and size charts (with --report-html)"
         })
 final class DecomposeCommand implements Callable<Integer> {
@@ -72,9 +75,12 @@ final class DecomposeCommand implements Callable<Integer> {
 
     @Mixin private BackendOptions backendOptions;
 
+    @Mixin private CalibrationOptions calibration;
+
     @Override
     public Integer call() throws IOException {
         Inputs.readable(model, "model");
+        double minCosine = calibration.minimumCosine().orElse(Double.NaN);
         String onnxName = Inputs.stem(model) + "_decomposed.onnx";
         try (OutputFolder folder =
                 OutputFolder.prepare(
@@ -89,9 +95,10 @@ final class DecomposeCommand implements Callable<Integer> {
                                 REPORT_HTML_FILE))) {
             OnnxModel onnx = OnnxModel.read(model);
             long start = System.nanoTime();
+            DecompositionOptions options = options(folder, onnx);
             DecompositionResult result;
             try {
-                result = TensorDecompose.autoDecomposition(onnx.graph(), options(folder));
+                result = TensorDecompose.autoDecomposition(onnx.graph(), options);
             } catch (DecompositionException e) {
                 // The API names the layer; only the command knows the file.
                 throw new DecompositionException("Model '" + model + "': " + e.getMessage(), e);
@@ -101,15 +108,22 @@ final class DecomposeCommand implements Callable<Integer> {
                             ConvParameters.count(onnx.graph()),
                             ConvParameters.count(result.model()),
                             (System.nanoTime() - start) / 1e9);
-            writeOutputs(folder, onnxName, onnx, result, totals);
+            Optional<FidelityReport> fidelity =
+                    writeOutputs(folder, onnxName, onnx, result, totals, minCosine);
             // All outputs appear together, or none (a failure above leaves DIR as it was).
             List<Path> written = folder.commit();
             print(spec.commandLine().getOut(), onnx, result, totals, written);
+            if (fidelity.isPresent()) {
+                FidelityOutput.print(spec.commandLine().getOut(), fidelity.get());
+                spec.commandLine().getOut().flush();
+                return FidelityOutput.check(fidelity.get(), minCosine, spec.commandLine().getErr())
+                        .code();
+            }
         }
         return ExitCode.SUCCESS.code();
     }
 
-    private DecompositionOptions options(OutputFolder folder) {
+    private DecompositionOptions options(OutputFolder folder, OnnxModel onnx) throws IOException {
         DecompositionOptions.Builder options =
                 backendOptions
                         .apply(DecompositionOptions.builder())
@@ -117,26 +131,50 @@ final class DecomposeCommand implements Callable<Integer> {
         if (parent.isInteractive()) {
             options.progress(new ProgressBar(spec.commandLine().getErr()));
         }
+        if (calibration.calibrated()) {
+            options.dataAware(
+                    calibration.dataAware(
+                            onnx, model, backendOptions.threads(), spec.commandLine().getErr()));
+        }
         return options.build();
     }
 
-    /** Stages the model, the weights (when a layer changed) and the reports. */
-    private void writeOutputs(
+    /**
+     * Stages the model, the weights (when a layer changed) and the reports; with {@code --verify},
+     * compares the staged model with the original first.
+     */
+    private Optional<FidelityReport> writeOutputs(
             OutputFolder folder,
             String onnxName,
             OnnxModel onnx,
             DecompositionResult result,
-            ReportJson.Totals totals)
+            ReportJson.Totals totals,
+            double minCosine)
             throws IOException {
         onnx.write(result.model(), folder.resolve(onnxName));
         if (!result.changes().isEmpty()) {
             writeWeights(folder, result.model());
         }
-        byte[] report = ReportJson.toJson(model.getFileName().toString(), result, totals);
+        Optional<FidelityReport> fidelity =
+                calibration.verifying()
+                        ? Optional.of(
+                                calibration.verify(
+                                        model, folder.resolve(onnxName), backendOptions.threads()))
+                        : Optional.empty();
+        byte[] plain = ReportJson.toJson(model.getFileName().toString(), result, totals);
+        byte[] report =
+                fidelity.isPresent() || calibration.calibrated()
+                        ? FidelityOutput.addToReport(
+                                plain,
+                                fidelity.orElse(null),
+                                minCosine,
+                                calibration.calibrated())
+                        : plain;
         folder.write(REPORT_FILE, out -> out.write(report));
         if (reportHtml) {
             HtmlReport.write(result, folder.resolve(REPORT_HTML_FILE));
         }
+        return fidelity;
     }
 
     private Path writeWeights(OutputFolder folder, ModelGraph decomposed) throws IOException {

@@ -12,6 +12,8 @@ import org.amct.api.exception.DecompositionInfoException;
 import org.amct.api.exception.ModelFormatException;
 import org.amct.api.exception.ModelMismatchException;
 import org.amct.api.exception.NoUsableBackendException;
+import org.amct.calibration.CalibrationDataException;
+import org.amct.calibration.InferenceException;
 import org.amct.spi.BackendException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -21,7 +23,8 @@ import picocli.CommandLine.ParseResult;
  * Turns what a command throws into a message on stderr and an {@link ExitCode}: amct's own
  * exceptions, a backend's failure and I/O errors print their message only, on one line (with the
  * stack trace under {@code --verbose}); anything else is a bug and prints its stack trace. The
- * codes: 3 for an invalid model, weights file, info file or output folder; 4 when no backend can
+ * codes: 3 for an invalid model, weights file, info file, output folder or calibration data, or a
+ * model ONNX Runtime cannot run; 4 when no backend can
  * run, the requested one is unknown or unavailable, or the chosen one fails; 1 for I/O errors and
  * bugs. Every message is listed in {@code docs/errors.md}.
  */
@@ -88,7 +91,9 @@ final class ErrorHandler implements IExecutionExceptionHandler {
                 || cause instanceof DecompositionInfoException
                 || cause instanceof ModelMismatchException
                 || cause instanceof DecompositionException
-                || cause instanceof InvalidInputException) {
+                || cause instanceof InvalidInputException
+                || cause instanceof CalibrationDataException
+                || cause instanceof InferenceException) {
             return ExitCode.INVALID_INPUT;
         }
         return ExitCode.INTERNAL_ERROR;

@@ -11,7 +11,9 @@ public enum ExitCode {
     /** A model, weights, info file or output folder cannot be used. */
     INVALID_INPUT(3),
     /** No backend can run, or the requested one is unavailable. */
-    BACKEND_UNAVAILABLE(4);
+    BACKEND_UNAVAILABLE(4),
+    /** The decomposed model's mean output cosine is below {@code --min-cosine}. */
+    BELOW_MIN_COSINE(6);
 
     private final int code;
 
@@ -22,7 +24,7 @@ public enum ExitCode {
     /**
      * The process exit status.
      *
-     * @return 0 to 4
+     * @return 0 to 6
      */
     public int code() {
         return code;

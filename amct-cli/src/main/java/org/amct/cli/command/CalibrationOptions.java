@@ -1,0 +1,140 @@
+package org.amct.cli.command;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.amct.api.DataAwareFactors;
+import org.amct.calibration.CalibrationData;
+import org.amct.calibration.Fidelity;
+import org.amct.calibration.FidelityReport;
+import org.amct.calibration.OrtModel;
+import org.amct.calibration.PatchStatistics;
+import org.amct.onnx.OnnxModel;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The calibration options of {@code decompose}: {@code --calibration} (data-aware factors), {@code
+ * --calibration-samples}, {@code --verify} and {@code --min-cosine}.
+ */
+final class CalibrationOptions {
+    @Spec(Spec.Target.MIXEE)
+    private CommandSpec spec;
+
+    @Option(
+            names = "--calibration",
+            paramLabel = "PATH|NAME=PATH",
+            description =
+                    "Calibration data: a .npy file with a leading batch axis or a folder of .npy"
+                            + " files (float32, float64 or uint8); NAME=PATH once per input when"
+                            + " the model has several. Makes the factors data-aware: each layer"
+                            + " minimises its output error on this data (ranks unchanged).")
+    private List<String> calibration = new ArrayList<>();
+
+    private int samples;
+
+    @Option(
+            names = "--calibration-samples",
+            paramLabel = "N",
+            description = "Use at most N samples of the calibration and verify data (default: all).")
+    void samples(int value) {
+        if (value < 1) {
+            throw new ParameterException(
+                    spec.commandLine(), "--calibration-samples must be >= 1, got " + value);
+        }
+        samples = value;
+    }
+
+    @Option(
+            names = "--verify",
+            paramLabel = "PATH|NAME=PATH",
+            description =
+                    "After decomposing, run both models in ONNX Runtime on these inputs (same"
+                            + " forms as --calibration) and report their agreement (as 'amct"
+                            + " verify'), also in report.json.")
+    private List<String> verify = new ArrayList<>();
+
+    private Double minCosine;
+
+    @Option(
+            names = "--min-cosine",
+            paramLabel = "C",
+            description =
+                    "With --verify: exit 6 when an output's mean cosine to the original is below C"
+                            + " (the outputs are written all the same).")
+    void minCosine(double value) {
+        minCosine = checkCosine(spec, value);
+    }
+
+    static double checkCosine(CommandSpec spec, double value) {
+        if (!(value >= -1 && value <= 1)) {
+            throw new ParameterException(
+                    spec.commandLine(), "--min-cosine must be between -1 and 1, got " + value);
+        }
+        return value;
+    }
+
+    /** Whether {@code --calibration} was given. */
+    boolean calibrated() {
+        return !calibration.isEmpty();
+    }
+
+    /** Whether {@code --verify} was given. */
+    boolean verifying() {
+        return !verify.isEmpty();
+    }
+
+    /** {@code --min-cosine}, when given. */
+    Optional<Double> minimumCosine() {
+        if (minCosine != null && verify.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--min-cosine needs --verify PATH");
+        }
+        return Optional.ofNullable(minCosine);
+    }
+
+    /**
+     * Measures the statistics on the calibration data and returns the data-aware setting.
+     *
+     * @param model the model read from {@code file}
+     * @param file its path
+     * @param threads ONNX Runtime threads
+     * @param err where to say what was measured
+     */
+    DataAwareFactors dataAware(OnnxModel model, Path file, int threads, PrintWriter err)
+            throws IOException {
+        CalibrationData data = open(calibration, file, threads);
+        PatchStatistics statistics = PatchStatistics.collect(model, data, threads);
+        err.printf(
+                Locale.ROOT,
+                "Calibration: input-patch statistics of %d layers from %d samples in %.2f s%n",
+                statistics.all().size(),
+                statistics.samples(),
+                statistics.seconds());
+        err.flush();
+        return DataAwareFactors.of(statistics);
+    }
+
+    /** Compares the decomposed model with the original on the {@code --verify} data. */
+    FidelityReport verify(Path original, Path decomposed, int threads) throws IOException {
+        CalibrationData data = open(verify, original, threads);
+        return Fidelity.compare(original, decomposed, data, threads, Fidelity.DEFAULT_TIMED_RUNS);
+    }
+
+    private CalibrationData open(List<String> specs, Path model, int threads) throws IOException {
+        return open(specs, model, threads, samples);
+    }
+
+    /** Opens the data for a model's inputs (loading the model in ONNX Runtime to read them). */
+    static CalibrationData open(List<String> specs, Path model, int threads, int samples)
+            throws IOException {
+        try (OrtModel ort = OrtModel.open(model, threads)) {
+            return CalibrationData.open(specs, ort.inputs(), samples);
+        }
+    }
+}
