@@ -38,7 +38,9 @@ class ErrorsPageTest {
                         "DecompositionException",
                         "NoUsableBackendException",
                         "BackendException",
-                        "AmctException")) {
+                        "AmctException",
+                        "CalibrationDataException",
+                        "InferenceException")) {
             assertTrue(page.contains("`" + type + "`"), "docs/errors.md does not name " + type);
         }
     }
