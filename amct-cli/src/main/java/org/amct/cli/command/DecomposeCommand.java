@@ -173,6 +173,9 @@ final class DecomposeCommand implements Callable<Integer> {
         folder.write(REPORT_FILE, out -> out.write(report));
         if (reportHtml) {
             HtmlReport.write(result, folder.resolve(REPORT_HTML_FILE));
+            if (fidelity.isPresent()) {
+                FidelityOutput.addToHtml(folder.resolve(REPORT_HTML_FILE), fidelity.get());
+            }
         }
         return fidelity;
     }

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.PrintWriter;
 import java.util.Locale;
 import org.amct.calibration.FidelityReport;
@@ -114,6 +117,65 @@ final class FidelityOutput {
             json(root.putObject("fidelity"), fidelity, minCosine);
         }
         return MAPPER.writeValueAsBytes(root);
+    }
+
+    /**
+     * Adds a fidelity section to {@code report.html}, before the end of its body.
+     *
+     * @param html the staged report
+     * @param report the comparison
+     */
+    static void addToHtml(Path html, FidelityReport report) throws IOException {
+        String page = Files.readString(html, StandardCharsets.UTF_8);
+        StringBuilder section = new StringBuilder();
+        section.append("<h2>Fidelity in ONNX Runtime</h2>\n<p>")
+                .append(report.samples())
+                .append(" samples; per output, the decomposed model against the original.</p>\n")
+                .append("<table>\n<tr><th>output</th><th>mean cosine</th><th>min cosine</th>")
+                .append("<th>mean relative L2</th><th>max |diff|</th><th>top-1 agreement</th></tr>\n");
+        for (OutputFidelity o : report.outputs()) {
+            section.append(
+                    String.format(
+                            Locale.ROOT,
+                            "<tr><td>%s</td><td>%.6f</td><td>%.6f</td><td>%.6f</td><td>%.4g</td>"
+                                    + "<td>%s</td></tr>%n",
+                            escape(o.name()),
+                            o.meanCosine(),
+                            o.minCosine(),
+                            o.meanRelativeL2(),
+                            o.maxAbsDifference(),
+                            o.top1Agreement().isPresent()
+                                    ? String.format(
+                                            Locale.ROOT,
+                                            "%.1f%%",
+                                            100 * o.top1Agreement().getAsDouble())
+                                    : "-"));
+        }
+        InferenceTiming t = report.timing();
+        section.append("</table>\n")
+                .append(
+                        String.format(
+                                Locale.ROOT,
+                                "<p>Inference (median of %d runs, batch %d): original %.2f ms,"
+                                        + " decomposed %.2f ms (%.2fx).</p>%n",
+                                t.runs(),
+                                t.batchSize(),
+                                t.originalMillis(),
+                                t.decomposedMillis(),
+                                t.speedup()));
+        int end = page.lastIndexOf("</body>");
+        if (end < 0) {
+            throw new IllegalStateException("report.html has no </body>: " + html);
+        }
+        String updated = page.substring(0, end) + section + page.substring(end);
+        Files.writeString(html, updated, StandardCharsets.UTF_8);
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
     }
 
     /** The exit code for a report and an optional threshold, saying why on {@code err}. */

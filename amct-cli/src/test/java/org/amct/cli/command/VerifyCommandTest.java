@@ -126,6 +126,7 @@ class VerifyCommandTest {
                         "4",
                         "--verify",
                         images.toString(),
+                        "--report-html",
                         "--min-cosine",
                         "0.99999999");
         assertEquals(6, run.exitCode(), run.toString());
@@ -142,6 +143,9 @@ class VerifyCommandTest {
         assertEquals(false, fidelity.get("passed").asBoolean());
         assertTrue(fidelity.get("outputs").get(0).get("mean_cosine").asDouble() < 0.99999999);
         assertTrue(Files.exists(out.resolve("tiny_resnet_decomposed.onnx")));
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("<h2>Fidelity in ONNX Runtime</h2>"), html);
+        assertTrue(html.indexOf("Fidelity in ONNX Runtime") < html.lastIndexOf("</body>"));
     }
 
     @Test
