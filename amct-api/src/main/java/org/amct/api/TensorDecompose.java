@@ -174,7 +174,8 @@ public final class TensorDecompose {
                         backend,
                         parallelism(options, backend),
                         options.rankPolicy() == RankPolicy.FULL,
-                        options.dataAware(),
+                        options.dataAware().map(TensorDecompose::moments),
+                        options.dataAware().map(DataAwareFactors::damping).orElse(0.0),
                         (name, layer) -> {
                             logLayer(name, layer);
                             options.progress()
@@ -196,6 +197,11 @@ public final class TensorDecompose {
             reports.add(Reports.layer(name, conv, decomposed));
         }
         return new DecompositionResult(result, changes, info, reports, skipped, Optional.empty());
+    }
+
+    private static LayerRunner.Moments moments(DataAwareFactors settings) {
+        return (name, conv) ->
+                settings.statistics().moments(name, conv).map(PatchMoments::secondMoment);
     }
 
     private static int parallelism(DecompositionOptions options, ComputeBackend backend) {

@@ -1,7 +1,6 @@
 package org.amct.api.decompose;
 
 import java.util.Optional;
-import org.amct.api.PatchMoments;
 import org.amct.api.exception.DecompositionException;
 import org.amct.api.graph.Conv2d;
 import org.amct.api.graph.DType;
@@ -44,8 +43,8 @@ public final class LayerDecomposer {
      * @param conv an eligible layer with a floating-point weight
      * @param backend the backend to factorize on
      * @param fullRank keep every singular value (rank {@code n}) instead of the rank rule
-     * @param moments the second moment of the first conv's input patches, {@link
-     *     org.amct.api.PatchLayout#size} rows
+     * @param moments the second moment of the first conv's input patches, {@code d x d}
+     *     row-major with {@code d} the rows (SC modes) or columns (FC modes) of the unfolding
      * @param damping the relative damping of the second moment, used with {@code moments}
      * @return the new convs and the numbers behind them
      * @throws DecompositionException if the weight holds NaN or infinity, the moments do not fit
@@ -56,7 +55,7 @@ public final class LayerDecomposer {
             Conv2d conv,
             ComputeBackend backend,
             boolean fullRank,
-            Optional<PatchMoments> moments,
+            Optional<double[]> moments,
             double damping) {
         long start = System.nanoTime();
         checkFinite(name, conv.weight());
@@ -115,20 +114,21 @@ public final class LayerDecomposer {
             String name,
             Unfolding unfolding,
             DenseMatrix a,
-            PatchMoments moments,
+            double[] moments,
             double damping,
             RankChoice choice,
             ComputeBackend backend) {
         boolean rowSide = !unfolding.mode().swapsChannels();
         int d = rowSide ? unfolding.rows() : unfolding.cols();
-        if (moments.size() != d) {
+        int size = (int) Math.round(Math.sqrt(moments.length));
+        if (size != d || moments.length != d * d) {
             throw new DecompositionException(
                     "Layer '"
                             + name
                             + "': its input-patch second moment is "
-                            + moments.size()
+                            + size
                             + " x "
-                            + moments.size()
+                            + size
                             + ", expected "
                             + d
                             + " x "
@@ -137,7 +137,7 @@ public final class LayerDecomposer {
                             + unfolding.mode()
                             + " mode)");
         }
-        double[] l = Whitening.dampedCholesky(name, moments.secondMoment(), d, damping);
+        double[] l = Whitening.dampedCholesky(name, moments, d, damping);
         DenseMatrix whitened = Whitening.whiten(a, l, rowSide);
         try (Factorization factorization = backend.factorize(whitened)) {
             double[] sw = factorization.singularValues();

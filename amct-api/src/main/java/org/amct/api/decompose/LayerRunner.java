@@ -9,8 +9,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.Optional;
-import org.amct.api.DataAwareFactors;
-import org.amct.api.PatchMoments;
 import org.amct.api.exception.DecompositionException;
 import org.amct.api.graph.Conv2d;
 import org.amct.spi.ComputeBackend;
@@ -22,6 +20,19 @@ import org.amct.spi.ComputeBackend;
  */
 public final class LayerRunner {
     private LayerRunner() {}
+
+    /** The input-patch second moments of the layers, for data-aware factors. */
+    @FunctionalInterface
+    public interface Moments {
+        /**
+         * One layer's moments.
+         *
+         * @param name the layer
+         * @param conv the layer's conv
+         * @return {@code d x d} row-major, or empty for weight-space factors
+         */
+        Optional<double[]> of(String name, Conv2d conv);
+    }
 
     /** Told after each layer, from the thread that decomposed it. */
     @FunctionalInterface
@@ -54,7 +65,7 @@ public final class LayerRunner {
             int parallelism,
             boolean fullRank,
             Listener listener) {
-        return run(layers, backend, parallelism, fullRank, Optional.empty(), listener);
+        return run(layers, backend, parallelism, fullRank, Optional.empty(), 0.0, listener);
     }
 
     /**
@@ -65,7 +76,9 @@ public final class LayerRunner {
      * @param parallelism how many layers may run at once; {@code > 1} only for a thread-safe
      *     backend
      * @param fullRank keep every singular value
-     * @param dataAware the calibration statistics, when the factors are to be data-aware
+     * @param moments the input-patch second moments per layer, when the factors are to be
+     *     data-aware
+     * @param damping the relative damping of the moments
      * @param listener told after each layer
      * @return the results by name, in the order of {@code layers}
      * @throws DecompositionException if a layer fails, does not fit in memory, or the calling
@@ -76,7 +89,8 @@ public final class LayerRunner {
             ComputeBackend backend,
             int parallelism,
             boolean fullRank,
-            Optional<DataAwareFactors> dataAware,
+            Optional<Moments> moments,
+            double damping,
             Listener listener) {
         MemoryBudget budget = new MemoryBudget();
         if (parallelism <= 1 || layers.size() <= 1 || !backend.isThreadSafe()) {
@@ -84,7 +98,7 @@ public final class LayerRunner {
             layers.forEach(
                     (name, conv) ->
                             results.put(
-                                    name, one(name, conv, backend, fullRank, dataAware, budget, listener)));
+                                    name, one(name, conv, backend, fullRank, moments, damping, budget, listener)));
             return results;
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, layers.size()));
@@ -97,7 +111,8 @@ public final class LayerRunner {
                                             () ->
                                                     one(
                                                             name, conv, backend, fullRank,
-                                                            dataAware, budget, listener))));
+                                                            moments, damping, budget,
+                                                            listener))));
             Map<String, DecomposedLayer> results = new LinkedHashMap<>();
             int i = 0;
             for (String name : layers.keySet()) {
@@ -129,19 +144,18 @@ public final class LayerRunner {
             Conv2d conv,
             ComputeBackend backend,
             boolean fullRank,
-            Optional<DataAwareFactors> dataAware,
+            Optional<Moments> source,
+            double damping,
             MemoryBudget budget,
             Listener listener) {
         if (Thread.currentThread().isInterrupted()) {
             throw interrupted(name);
         }
         long bytes = LayerDecomposer.peakBytes(conv, backend, fullRank);
-        Optional<PatchMoments> moments =
-                dataAware.flatMap(settings -> settings.statistics().moments(name, conv));
+        Optional<double[]> moments = source.flatMap(m -> m.of(name, conv));
         if (moments.isPresent()) {
             // The whitened copy of A and the Cholesky factor of the moments.
-            long d = moments.get().size();
-            bytes += 8L * (LayerDecomposer.matrixElements(conv) + 2 * d * d);
+            bytes += 8L * (LayerDecomposer.matrixElements(conv) + 2L * moments.get().length);
         }
         try {
             budget.acquire(name, bytes, backend.id().value());
@@ -156,7 +170,7 @@ public final class LayerRunner {
                             backend,
                             fullRank,
                             moments,
-                            dataAware.map(DataAwareFactors::damping).orElse(0.0));
+                            damping);
             listener.done(name, result);
             return result;
         } finally {
