@@ -26,8 +26,7 @@ public record DataAwareFactors(LayerStatistics statistics, double damping) {
     public DataAwareFactors {
         Objects.requireNonNull(statistics, "statistics");
         if (!(damping > 0) || !Double.isFinite(damping)) {
-            throw new IllegalArgumentException(
-                    "damping must be finite and > 0, got " + damping);
+            throw new IllegalArgumentException("damping must be finite and > 0, got " + damping);
         }
     }
 

@@ -29,8 +29,8 @@ public final class PatchLayout {
 
     /**
      * A conv that copies the first new conv's patches to its output channels: its weight is
-     * one-hot, {@code w[channel * k + tap, channel, tap] = 1}, so output channel {@code channel *
-     * k + tap} at each position is patch element {@code channel * k + tap}. Float32, no bias, the
+     * one-hot, {@code w[channel * k + tap, channel, tap] = 1}, so output channel {@code channel * k
+     * + tap} at each position is patch element {@code channel * k + tap}. Float32, no bias, the
      * first new conv's kernel axis, stride and padding.
      *
      * @param conv an eligible layer

@@ -22,10 +22,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Data-aware factors (ALGORITHM.md section 8) in all four modes, on layers small enough to check
- * against direct least-squares solutions: the factors satisfy both normal equations of the
- * weighted problem, their weighted error is the discarded whitened energy and below that of the
- * weight-space factors, full rank is exact, and {@link PatchLayout#extractor} copies exactly the
- * patches the first conv multiplies.
+ * against direct least-squares solutions: the factors satisfy both normal equations of the weighted
+ * problem, their weighted error is the discarded whitened energy and below that of the weight-space
+ * factors, full rank is exact, and {@link PatchLayout#extractor} copies exactly the patches the
+ * first conv multiplies.
  */
 class DataAwareFactorsTest {
     private static final double DAMPING = 1e-3;
@@ -148,7 +148,9 @@ class DataAwareFactorsTest {
     /** The expected squared output error of replacing A by PC under the patch moment S. */
     static double weightedError(Matrix a, Matrix pc, Matrix s, boolean rowSide) {
         Matrix e = a.minus(pc);
-        return rowSide ? e.transpose().times(s).times(e).trace() : e.times(s).times(e.transpose()).trace();
+        return rowSide
+                ? e.transpose().times(s).times(e).trace()
+                : e.times(s).times(e.transpose()).trace();
     }
 
     @ParameterizedTest
@@ -302,7 +304,8 @@ class DataAwareFactorsTest {
             s[i] /= count;
         }
         double aware = outputError(conv, decompose(conv, RankPolicy.AUTO, Optional.of(s)), inputs);
-        double plain = outputError(conv, decompose(conv, RankPolicy.AUTO, Optional.empty()), inputs);
+        double plain =
+                outputError(conv, decompose(conv, RankPolicy.AUTO, Optional.empty()), inputs);
         assertTrue(aware < 0.8 * plain, "output error " + aware + " vs weight-space " + plain);
     }
 
@@ -340,9 +343,7 @@ class DataAwareFactorsTest {
                         .dataAware(
                                 DataAwareFactors.of(
                                         (name, layer) ->
-                                                Optional.of(
-                                                        new PatchMoments(
-                                                                3, new double[9], 1))))
+                                                Optional.of(new PatchMoments(3, new double[9], 1))))
                         .build();
         DecompositionException e =
                 assertThrows(
@@ -364,8 +365,7 @@ class DataAwareFactorsTest {
                                 DataAwareFactors.of(
                                         (name, layer) ->
                                                 Optional.of(
-                                                        new PatchMoments(
-                                                                d, new double[d * d], 1))))
+                                                        new PatchMoments(d, new double[d * d], 1))))
                         .build();
         DecompositionException e =
                 assertThrows(
@@ -403,7 +403,9 @@ class DataAwareFactorsTest {
             scale = Math.max(scale, Math.abs(expected.values()[i]));
             diff = Math.max(diff, Math.abs(expected.values()[i] - actual.values()[i]));
         }
-        assertTrue(diff <= tol * Math.max(scale, 1e-300), what + ": max diff " + diff + " of " + scale);
+        assertTrue(
+                diff <= tol * Math.max(scale, 1e-300),
+                what + ": max diff " + diff + " of " + scale);
     }
 
     /** A small dense matrix for the checks, row-major. */

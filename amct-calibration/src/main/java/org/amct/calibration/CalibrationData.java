@@ -22,10 +22,10 @@ import org.amct.api.graph.Tensor;
 /**
  * Calibration samples from {@code .npy} files, one source per model input, streamed in batches: a
  * batch is read from disk only when the iterator reaches it, so memory does not grow with the
- * number of samples. A source is a {@code .npy} file whose leading axis counts samples, or a
- * folder of {@code .npy} files (in name order), each either one sample or a batch of them.
- * Values are cast to the model input's type; every file's sample shape is checked against the
- * input's shape before any batch is read.
+ * number of samples. A source is a {@code .npy} file whose leading axis counts samples, or a folder
+ * of {@code .npy} files (in name order), each either one sample or a batch of them. Values are cast
+ * to the model input's type; every file's sample shape is checked against the input's shape before
+ * any batch is read.
  *
  * <p>Each iteration reads the files again; not thread-safe.
  */
@@ -81,7 +81,14 @@ public final class CalibrationData implements Iterable<Map<String, Tensor>> {
             throw new CalibrationDataException(
                     "The calibration inputs have different numbers of samples: "
                             + counts.entrySet().stream()
-                                    .map(e -> e.getKey() + "=" + e.getValue() + " (" + paths.get(e.getKey()) + ")")
+                                    .map(
+                                            e ->
+                                                    e.getKey()
+                                                            + "="
+                                                            + e.getValue()
+                                                            + " ("
+                                                            + paths.get(e.getKey())
+                                                            + ")")
                                     .collect(Collectors.joining(", "))
                             + "; give every input the same number");
         }
@@ -91,8 +98,7 @@ public final class CalibrationData implements Iterable<Map<String, Tensor>> {
                     "The calibration data " + paths.values() + " holds no samples");
         }
         long used = limit == 0 ? total : Math.min(total, limit);
-        return new CalibrationData(
-                inputs, sources, Math.toIntExact(used), batchSize(inputs, used));
+        return new CalibrationData(inputs, sources, Math.toIntExact(used), batchSize(inputs, used));
     }
 
     private static int batchSize(List<ModelInput> inputs, long samples) {
@@ -121,20 +127,33 @@ public final class CalibrationData implements Iterable<Map<String, Tensor>> {
                 paths.put(inputs.keySet().iterator().next(), Path.of(spec));
             } else if (name != null && !Files.exists(Path.of(spec))) {
                 throw new CalibrationDataException(
-                        "Calibration data '" + spec + "' names input '" + name
-                                + "', which the model does not have; its inputs are: " + names);
+                        "Calibration data '"
+                                + spec
+                                + "' names input '"
+                                + name
+                                + "', which the model does not have; its inputs are: "
+                                + names);
             } else {
                 throw new CalibrationDataException(
-                        "The model has " + inputs.size() + " inputs (" + names
+                        "The model has "
+                                + inputs.size()
+                                + " inputs ("
+                                + names
                                 + "): give the calibration data of each as NAME=PATH, not '"
-                                + spec + "'");
+                                + spec
+                                + "'");
             }
         }
         for (String name : inputs.keySet()) {
             if (!paths.containsKey(name)) {
                 throw new CalibrationDataException(
-                        "No calibration data for model input '" + name
-                                + "': add " + name + "=PATH (inputs: " + names + ")");
+                        "No calibration data for model input '"
+                                + name
+                                + "': add "
+                                + name
+                                + "=PATH (inputs: "
+                                + names
+                                + ")");
             }
         }
         return paths;
@@ -154,11 +173,17 @@ public final class CalibrationData implements Iterable<Map<String, Tensor>> {
             for (Path file : files) {
                 Segment next = segment(NpyArray.open(file), input, true);
                 if (!segments.isEmpty()
-                        && !Arrays.equals(sampleShape(segments.get(0).array(), input), sampleShape(next.array(), input))) {
+                        && !Arrays.equals(
+                                sampleShape(segments.get(0).array(), input),
+                                sampleShape(next.array(), input))) {
                     throw new CalibrationDataException(
-                            "Calibration file '" + file + "' has samples of shape "
+                            "Calibration file '"
+                                    + file
+                                    + "' has samples of shape "
                                     + Arrays.toString(sampleShape(next.array(), input))
-                                    + " but '" + segments.get(0).array().file() + "' in the same folder has "
+                                    + " but '"
+                                    + segments.get(0).array().file()
+                                    + "' in the same folder has "
                                     + Arrays.toString(sampleShape(segments.get(0).array(), input))
                                     + "; all samples of one input must have one shape");
                 }
@@ -168,7 +193,10 @@ public final class CalibrationData implements Iterable<Map<String, Tensor>> {
         }
         if (!Files.isRegularFile(path)) {
             throw new CalibrationDataException(
-                    "Calibration data '" + path + "' for input '" + input.name()
+                    "Calibration data '"
+                            + path
+                            + "' for input '"
+                            + input.name()
                             + "' does not exist (give a .npy file or a folder of them)");
         }
         return List.of(segment(NpyArray.open(path), input, false));
@@ -208,7 +236,9 @@ public final class CalibrationData implements Iterable<Map<String, Tensor>> {
 
     private static long[] sampleShape(NpyArray array, ModelInput input) {
         long[] have = array.shape();
-        return have.length == input.shape().length ? Arrays.copyOfRange(have, 1, have.length) : have;
+        return have.length == input.shape().length
+                ? Arrays.copyOfRange(have, 1, have.length)
+                : have;
     }
 
     private static CalibrationDataException mismatch(
@@ -237,17 +267,27 @@ public final class CalibrationData implements Iterable<Map<String, Tensor>> {
 
     private static void checkCast(NpyArray array, ModelInput input) {
         DType to = input.dtype();
-        if (to != DType.FLOAT32 && to != DType.FLOAT64 && to != DType.FLOAT16 && to != DType.UINT8) {
+        if (to != DType.FLOAT32
+                && to != DType.FLOAT64
+                && to != DType.FLOAT16
+                && to != DType.UINT8) {
             throw new CalibrationDataException(
-                    "Model input '" + input.name() + "' is " + to
+                    "Model input '"
+                            + input.name()
+                            + "' is "
+                            + to
                             + "; calibration data can feed float16, float32, float64 or uint8"
                             + " inputs only");
         }
         if (to == DType.UINT8 && array.dtype() != DType.UINT8) {
             throw new CalibrationDataException(
-                    "Calibration file '" + array.file() + "' is "
-                            + NpyArray.describe(array.dtype()) + " but model input '"
-                            + input.name() + "' is uint8; save the data as uint8");
+                    "Calibration file '"
+                            + array.file()
+                            + "' is "
+                            + NpyArray.describe(array.dtype())
+                            + " but model input '"
+                            + input.name()
+                            + "' is uint8; save the data as uint8");
         }
     }
 
@@ -345,7 +385,8 @@ public final class CalibrationData implements Iterable<Map<String, Tensor>> {
                             part = new double[Math.toIntExact(n * elements)];
                         }
                         s.array().read(offset, n, elements, part);
-                        System.arraycopy(part, 0, values, (int) (filled * elements), (int) (n * elements));
+                        System.arraycopy(
+                                part, 0, values, (int) (filled * elements), (int) (n * elements));
                     }
                     filled += n;
                     offset += n;

@@ -3,9 +3,9 @@ package org.amct.calibration;
 import org.amct.api.exception.AmctException;
 
 /**
- * Calibration data cannot be used: a file is not a {@code .npy} array, has an unsupported dtype,
- * or its samples do not fit the model's input. The message names the file, the input, and the
- * expected and actual shapes.
+ * Calibration data cannot be used: a file is not a {@code .npy} array, has an unsupported dtype, or
+ * its samples do not fit the model's input. The message names the file, the input, and the expected
+ * and actual shapes.
  */
 public class CalibrationDataException extends AmctException {
     private static final long serialVersionUID = 1L;

@@ -13,9 +13,9 @@ import java.util.Set;
 import org.amct.api.graph.Tensor;
 
 /**
- * Compares a decomposed model with the original in ONNX Runtime on the same inputs: per output
- * the cosine similarity, relative L2 and largest absolute difference per sample, top-1 agreement
- * for class scores, and the inference time of both.
+ * Compares a decomposed model with the original in ONNX Runtime on the same inputs: per output the
+ * cosine similarity, relative L2 and largest absolute difference per sample, top-1 agreement for
+ * class scores, and the inference time of both.
  */
 public final class Fidelity {
     /** Runs before timing, per model: the first runs allocate and plan. */
@@ -36,8 +36,8 @@ public final class Fidelity {
      * @param threads ONNX Runtime intra-op threads for both models; 0 means all cores
      * @param timedRuns how many timed runs per model, {@code >= 1}
      * @return the comparison
-     * @throws InferenceException if a model cannot be run, an output is missing from the
-     *     decomposed model or its shape differs
+     * @throws InferenceException if a model cannot be run, an output is missing from the decomposed
+     *     model or its shape differs
      * @throws CalibrationDataException if {@code batches} is empty
      */
     public static FidelityReport compare(
@@ -84,13 +84,24 @@ public final class Fidelity {
         missing.removeAll(b.outputNames());
         if (!missing.isEmpty()) {
             throw new InferenceException(
-                    "Model '" + b.file() + "' lacks output(s) " + missing + " of '" + a.file()
+                    "Model '"
+                            + b.file()
+                            + "' lacks output(s) "
+                            + missing
+                            + " of '"
+                            + a.file()
                             + "'; compare a decomposed model with its own original");
         }
         if (!a.inputs().equals(b.inputs())) {
             throw new InferenceException(
-                    "Models '" + a.file() + "' and '" + b.file() + "' take different inputs: "
-                            + a.inputs() + " vs " + b.inputs());
+                    "Models '"
+                            + a.file()
+                            + "' and '"
+                            + b.file()
+                            + "' take different inputs: "
+                            + a.inputs()
+                            + " vs "
+                            + b.inputs());
         }
     }
 
@@ -146,8 +157,13 @@ public final class Fidelity {
         void add(OrtModel.Output want, OrtModel.Output got, Path decomposed) {
             if (!Arrays.equals(want.shape(), got.shape())) {
                 throw new InferenceException(
-                        "Output '" + name + "' of '" + decomposed + "' has shape "
-                                + Arrays.toString(got.shape()) + ", the original's "
+                        "Output '"
+                                + name
+                                + "' of '"
+                                + decomposed
+                                + "' has shape "
+                                + Arrays.toString(got.shape())
+                                + ", the original's "
                                 + Arrays.toString(want.shape()));
             }
             long[] shape = want.shape();
@@ -178,8 +194,13 @@ public final class Fidelity {
                     }
                 }
                 double cosine =
-                        na == 0 && nb == 0 ? 1.0 : dot / Math.sqrt(Math.max(na * nb, Double.MIN_NORMAL));
-                double relative = na == 0 ? (diff == 0 ? 0.0 : Double.POSITIVE_INFINITY) : Math.sqrt(diff / na);
+                        na == 0 && nb == 0
+                                ? 1.0
+                                : dot / Math.sqrt(Math.max(na * nb, Double.MIN_NORMAL));
+                double relative =
+                        na == 0
+                                ? (diff == 0 ? 0.0 : Double.POSITIVE_INFINITY)
+                                : Math.sqrt(diff / na);
                 cosineSum += cosine;
                 minCosine = Math.min(minCosine, cosine);
                 relativeSum += relative;

@@ -3,8 +3,8 @@ package org.amct.calibration;
 import org.amct.api.exception.AmctException;
 
 /**
- * ONNX Runtime cannot load or run a model, or its outputs cannot be compared. The message names
- * the model file and what ONNX Runtime said.
+ * ONNX Runtime cannot load or run a model, or its outputs cannot be compared. The message names the
+ * model file and what ONNX Runtime said.
  */
 public class InferenceException extends AmctException {
     private static final long serialVersionUID = 1L;

@@ -43,7 +43,8 @@ public record ModelInput(String name, long[] shape, DType dtype) {
     public String describeShape() {
         StringBuilder out = new StringBuilder("[");
         for (int i = 0; i < shape.length; i++) {
-            out.append(i == 0 ? "" : ", ").append(shape[i] >= 0 ? String.valueOf(shape[i]) : i == 0 ? "N" : "?");
+            out.append(i == 0 ? "" : ", ")
+                    .append(shape[i] >= 0 ? String.valueOf(shape[i]) : i == 0 ? "N" : "?");
         }
         return out.append(']').toString();
     }

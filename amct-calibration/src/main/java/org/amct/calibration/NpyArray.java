@@ -153,7 +153,11 @@ public final class NpyArray {
             return dim;
         } catch (NumberFormatException e) {
             throw new CalibrationDataException(
-                    "Calibration file '" + file + "': shape dimension '" + text + "' is not a number",
+                    "Calibration file '"
+                            + file
+                            + "': shape dimension '"
+                            + text
+                            + "' is not a number",
                     e);
         }
     }
@@ -229,8 +233,8 @@ public final class NpyArray {
      *
      * @param first the first sample (index along axis 0)
      * @param count how many samples
-     * @param sampleElements the elements of one sample ({@code elementCount() / shape()[0]}, or
-     *     all of them when the whole file is one sample)
+     * @param sampleElements the elements of one sample ({@code elementCount() / shape()[0]}, or all
+     *     of them when the whole file is one sample)
      * @param into where the values go, starting at index 0
      * @throws IOException if reading fails
      */

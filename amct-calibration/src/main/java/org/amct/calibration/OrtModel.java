@@ -109,10 +109,17 @@ public final class OrtModel implements AutoCloseable {
         for (Map.Entry<String, NodeInfo> entry : session.getInputInfo().entrySet()) {
             if (!(entry.getValue().getInfo() instanceof TensorInfo info)) {
                 throw new InferenceException(
-                        "Model '" + file + "': input '" + entry.getKey()
+                        "Model '"
+                                + file
+                                + "': input '"
+                                + entry.getKey()
                                 + "' is not a tensor; calibration feeds tensors only");
             }
-            inputs.add(new ModelInput(entry.getKey(), info.getShape(), dtype(file, entry.getKey(), info.type)));
+            inputs.add(
+                    new ModelInput(
+                            entry.getKey(),
+                            info.getShape(),
+                            dtype(file, entry.getKey(), info.type)));
         }
         return List.copyOf(inputs);
     }
@@ -128,7 +135,12 @@ public final class OrtModel implements AutoCloseable {
             case INT64 -> DType.INT64;
             default ->
                     throw new InferenceException(
-                            "Model '" + file + "': input '" + name + "' has element type " + type
+                            "Model '"
+                                    + file
+                                    + "': input '"
+                                    + name
+                                    + "' has element type "
+                                    + type
                                     + ", which amct cannot feed");
         };
     }
@@ -208,14 +220,18 @@ public final class OrtModel implements AutoCloseable {
         } catch (OrtException e) {
             feeds.values().forEach(OnnxTensor::close);
             throw new InferenceException(
-                    "ONNX Runtime cannot take the inputs of model '" + file + "': " + e.getMessage(),
+                    "ONNX Runtime cannot take the inputs of model '"
+                            + file
+                            + "': "
+                            + e.getMessage(),
                     e);
         }
     }
 
     private OnnxTensor onnxTensor(Tensor tensor) throws OrtException {
         long[] shape = Arrays.stream(tensor.shape()).asLongStream().toArray();
-        ByteBuffer data = ByteBuffer.allocateDirect((int) tensor.byteSize()).order(ByteOrder.nativeOrder());
+        ByteBuffer data =
+                ByteBuffer.allocateDirect((int) tensor.byteSize()).order(ByteOrder.nativeOrder());
         ByteBuffer source = tensor.data().order(ByteOrder.LITTLE_ENDIAN);
         if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN && tensor.dtype().byteSize() > 1) {
             throw new InferenceException("ONNX Runtime on a big-endian machine is not supported");
@@ -232,7 +248,11 @@ public final class OrtModel implements AutoCloseable {
                     case INT64 -> OnnxJavaType.INT64;
                     default ->
                             throw new InferenceException(
-                                    "Cannot feed a " + tensor.dtype() + " tensor to '" + file + "'");
+                                    "Cannot feed a "
+                                            + tensor.dtype()
+                                            + " tensor to '"
+                                            + file
+                                            + "'");
                 };
         return OnnxTensor.createTensor(env, data, shape, type);
     }
@@ -267,7 +287,12 @@ public final class OrtModel implements AutoCloseable {
             }
             default ->
                     throw new InferenceException(
-                            "Model '" + file + "': output '" + name + "' has element type " + type
+                            "Model '"
+                                    + file
+                                    + "': output '"
+                                    + name
+                                    + "' has element type "
+                                    + type
                                     + "; only float32, float64 and int64 outputs can be read");
         }
         return new Output(shape, values);

@@ -4,8 +4,8 @@ import java.util.Objects;
 import java.util.OptionalDouble;
 
 /**
- * How close one output of a decomposed model stays to the original's, over the calibration
- * samples. Per sample, the output (without its batch axis) is one vector.
+ * How close one output of a decomposed model stays to the original's, over the calibration samples.
+ * Per sample, the output (without its batch axis) is one vector.
  *
  * @param name the output's name
  * @param samples how many samples were compared

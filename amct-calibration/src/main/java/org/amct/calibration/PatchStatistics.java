@@ -69,7 +69,8 @@ public final class PatchStatistics implements LayerStatistics {
                 TensorDecompose.inspect(model.graph(), DecompositionOptions.defaults(), false)) {
             if (inspection.eligible()) {
                 layers.put(
-                        inspection.name(), (Conv2d) model.graph().find(inspection.name()).orElseThrow());
+                        inspection.name(),
+                        (Conv2d) model.graph().find(inspection.name()).orElseThrow());
             }
         }
         return collect(model, layers, batches, threads);
@@ -120,7 +121,9 @@ public final class PatchStatistics implements LayerStatistics {
             // FusedMatMul, which ONNX Runtime's CPU provider has for float32 only.
             try (OrtModel ort =
                     OrtModel.open(
-                            probed, threads, ai.onnxruntime.OrtSession.SessionOptions.OptLevel.BASIC_OPT)) {
+                            probed,
+                            threads,
+                            ai.onnxruntime.OrtSession.SessionOptions.OptLevel.BASIC_OPT)) {
                 for (Map<String, Tensor> batch : batches) {
                     Map<String, OrtModel.Output> out = ort.run(batch, wanted);
                     for (PatchProbe probe : probes) {

@@ -80,7 +80,10 @@ class CalibratedDecompositionTest {
             assertEquals(PatchLayout.size(conv), m.size());
             // SCFK 3x3, pads 1: the first conv (3 x 1) has one output row per input row at
             // stride 1 and half as many at stride 2, and one column per input column.
-            int in = entry.getKey().startsWith("layer1") ? 32 : entry.getKey().endsWith("conv1") ? 32 : 16;
+            int in =
+                    entry.getKey().startsWith("layer1")
+                            ? 32
+                            : entry.getKey().endsWith("conv1") ? 32 : 16;
             int rows = entry.getKey().equals("layer2.0.conv1") ? 16 : in;
             assertEquals(24L * rows * in, m.count(), entry.getKey());
             double[] s = m.secondMoment();
@@ -125,7 +128,10 @@ class CalibratedDecompositionTest {
         assertEquals(12, a.samples());
         assertTrue(
                 a.meanRelativeL2() < b.meanRelativeL2(),
-                "held-out relative L2: data-aware " + a.meanRelativeL2() + " vs " + b.meanRelativeL2());
+                "held-out relative L2: data-aware "
+                        + a.meanRelativeL2()
+                        + " vs "
+                        + b.meanRelativeL2());
         assertTrue(a.meanCosine() > b.meanCosine(), a + " vs " + b);
     }
 
@@ -168,7 +174,14 @@ class CalibratedDecompositionTest {
     void modelsWithOtherOutputsAreRefused() {
         Path other =
                 Path.of(
-                        "..", "amct-onnx", "src", "test", "resources", "org", "amct", "onnx",
+                        "..",
+                        "amct-onnx",
+                        "src",
+                        "test",
+                        "resources",
+                        "org",
+                        "amct",
+                        "onnx",
                         "ch_ppocr_mobile_v2.0_cls_infer.onnx");
         InferenceException e =
                 assertThrows(

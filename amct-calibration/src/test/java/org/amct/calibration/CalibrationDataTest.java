@@ -127,8 +127,7 @@ class CalibrationDataTest {
                         "<f4",
                         new long[] {10, 3, 4, 5},
                         NpyFiles.pixels(10 * SAMPLE, 5));
-        CalibrationData limited =
-                CalibrationData.open(List.of(file.toString()), List.of(IMAGE), 3);
+        CalibrationData limited = CalibrationData.open(List.of(file.toString()), List.of(IMAGE), 3);
         assertEquals(3, limited.sampleCount());
         assertEquals(1, read(limited, "input").size());
         ModelInput fixed = new ModelInput("input", new long[] {4, 3, 4, 5}, DType.FLOAT32);
@@ -223,7 +222,11 @@ class CalibrationDataTest {
         Path text = Files.writeString(folder.resolve("t.npy"), "hello, not numpy");
         assertMessage(text, "magic");
         Path ints =
-                NpyFiles.write(folder.resolve("i.npy"), "<i4", new long[] {1, 3, 4, 5}, new double[SAMPLE]);
+                NpyFiles.write(
+                        folder.resolve("i.npy"),
+                        "<i4",
+                        new long[] {1, 3, 4, 5},
+                        new double[SAMPLE]);
         assertMessage(ints, "dtype '<i4' is not supported");
         Path fortran =
                 NpyFiles.write(
@@ -236,14 +239,23 @@ class CalibrationDataTest {
         assertMessage(fortran, "Fortran order");
         Path whole =
                 NpyFiles.write(
-                        folder.resolve("cut.npy"), "<f4", new long[] {2, 3, 4, 5}, new double[2 * SAMPLE]);
+                        folder.resolve("cut.npy"),
+                        "<f4",
+                        new long[] {2, 3, 4, 5},
+                        new double[2 * SAMPLE]);
         byte[] bytes = Files.readAllBytes(whole);
-        Path cut = Files.write(folder.resolve("cut.npy"), java.util.Arrays.copyOf(bytes, bytes.length - 9));
+        Path cut =
+                Files.write(
+                        folder.resolve("cut.npy"),
+                        java.util.Arrays.copyOf(bytes, bytes.length - 9));
         assertMessage(cut, "copied completely");
         ModelInput uint8 = new ModelInput("input", new long[] {-1, 3, 4, 5}, DType.UINT8);
         Path floats =
                 NpyFiles.write(
-                        folder.resolve("fl.npy"), "<f4", new long[] {1, 3, 4, 5}, new double[SAMPLE]);
+                        folder.resolve("fl.npy"),
+                        "<f4",
+                        new long[] {1, 3, 4, 5},
+                        new double[SAMPLE]);
         CalibrationDataException e =
                 assertThrows(
                         CalibrationDataException.class,

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real face network with real face chips (../shared/fixtures): data-aware factors at the
- * reference ranks keep the embedding closer to the original's on faces held out of the
- * calibration. Skipped, with the reason, where the fixtures are absent.
+ * reference ranks keep the embedding closer to the original's on faces held out of the calibration.
+ * Skipped, with the reason, where the fixtures are absent.
  */
 class FaceNetworkTest {
     static final Path FIXTURES = Path.of("..", "..", "shared", "fixtures");

@@ -22,13 +22,19 @@ final class NpyFiles {
     static Path write(
             Path file, String descr, long[] shape, double[] values, int version, boolean fortran)
             throws IOException {
-        String dims = Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining(", "));
+        String dims =
+                Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining(", "));
         if (shape.length == 1) {
             dims += ",";
         }
         String dict =
-                "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False")
-                        + ", 'shape': (" + dims + "), }";
+                "{'descr': '"
+                        + descr
+                        + "', 'fortran_order': "
+                        + (fortran ? "True" : "False")
+                        + ", 'shape': ("
+                        + dims
+                        + "), }";
         int preamble = version == 1 ? 10 : 12;
         int total = preamble + dict.length() + 1;
         int padded = (total + 63) / 64 * 64;

@@ -343,9 +343,9 @@ public final class OnnxModel {
      * (first, unchanged), for each layer in {@code extractors} it outputs the float64 sum of the
      * outer products of that layer's input patches over one run ({@code Y Y^T}, {@code Y} the
      * patches as columns) and the shape of {@code Y}. A patch is what {@code extractor} (a conv
-     * with one-hot weights, for example {@link org.amct.api.PatchLayout#extractor}) copies from
-     * the layer's input; the layer's {@code auto_pad} applies to it too. Activations stay inside
-     * the inference engine: only {@code d x d} numbers per layer come out of each run.
+     * with one-hot weights, for example {@link org.amct.api.PatchLayout#extractor}) copies from the
+     * layer's input; the layer's {@code auto_pad} applies to it too. Activations stay inside the
+     * inference engine: only {@code d x d} numbers per layer come out of each run.
      *
      * @param extractors per layer of {@link #graph()}, the conv that copies its patches
      * @param target the {@code .onnx} file to write, atomically (external data as in {@link

@@ -202,8 +202,7 @@ final class ProbeWriter {
                 .setName(name)
                 .setType(
                         TypeProto.newBuilder()
-                                .setTensorType(
-                                        TypeProto.Tensor.newBuilder().setElemType(elemType)))
+                                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(elemType)))
                 .build();
     }
 }

@@ -79,7 +79,12 @@ class PatchProbeTest {
         Padding pad = conv.padding();
         if (!explicitPads) {
             // SAME_UPPER with stride 2 on 15 x 16: total padding k - 1 (height) and k - 2 (width).
-            pad = new Padding((kh - 1) / 2, (kw - 2) / 2, kh - 1 - (kh - 1) / 2, kw - 2 - (kw - 2) / 2);
+            pad =
+                    new Padding(
+                            (kh - 1) / 2,
+                            (kw - 2) / 2,
+                            kh - 1 - (kh - 1) / 2,
+                            kw - 2 - (kw - 2) / 2);
         }
         int stride = 2;
         int before = alongHeight ? pad.top() : pad.left();

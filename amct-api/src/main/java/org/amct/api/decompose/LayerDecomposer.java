@@ -43,8 +43,8 @@ public final class LayerDecomposer {
      * @param conv an eligible layer with a floating-point weight
      * @param backend the backend to factorize on
      * @param fullRank keep every singular value (rank {@code n}) instead of the rank rule
-     * @param moments the second moment of the first conv's input patches, {@code d x d}
-     *     row-major with {@code d} the rows (SC modes) or columns (FC modes) of the unfolding
+     * @param moments the second moment of the first conv's input patches, {@code d x d} row-major
+     *     with {@code d} the rows (SC modes) or columns (FC modes) of the unfolding
      * @param damping the relative damping of the second moment, used with {@code moments}
      * @return the new convs and the numbers behind them
      * @throws DecompositionException if the weight holds NaN or infinity, the moments do not fit
@@ -82,7 +82,11 @@ public final class LayerDecomposer {
             Tensor lastWeight = Factors.lastWeight(unfolding, svd, dtype);
             double error =
                     moments.isPresent() && !unfolding.mode().swapsChannels()
-                            ? Math.sqrt(residualSquares(a, svd) / Math.max(sumOfSquares(a.backingArray()), Double.MIN_NORMAL))
+                            ? Math.sqrt(
+                                    residualSquares(a, svd)
+                                            / Math.max(
+                                                    sumOfSquares(a.backingArray()),
+                                                    Double.MIN_NORMAL))
                             : relativeError(a, svd);
             double seconds = (System.nanoTime() - start) / 1e9;
             return new DecomposedLayer(

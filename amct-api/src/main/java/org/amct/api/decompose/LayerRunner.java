@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.Optional;
 import org.amct.api.exception.DecompositionException;
 import org.amct.api.graph.Conv2d;
 import org.amct.spi.ComputeBackend;
@@ -98,7 +98,10 @@ public final class LayerRunner {
             layers.forEach(
                     (name, conv) ->
                             results.put(
-                                    name, one(name, conv, backend, fullRank, moments, damping, budget, listener)));
+                                    name,
+                                    one(
+                                            name, conv, backend, fullRank, moments, damping, budget,
+                                            listener)));
             return results;
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, layers.size()));
@@ -110,9 +113,8 @@ public final class LayerRunner {
                                     pool.submit(
                                             () ->
                                                     one(
-                                                            name, conv, backend, fullRank,
-                                                            moments, damping, budget,
-                                                            listener))));
+                                                            name, conv, backend, fullRank, moments,
+                                                            damping, budget, listener))));
             Map<String, DecomposedLayer> results = new LinkedHashMap<>();
             int i = 0;
             for (String name : layers.keySet()) {
@@ -164,13 +166,8 @@ public final class LayerRunner {
             throw interrupted(name);
         }
         try {
-            DecomposedLayer result = LayerDecomposer.decompose(
-                            name,
-                            conv,
-                            backend,
-                            fullRank,
-                            moments,
-                            damping);
+            DecomposedLayer result =
+                    LayerDecomposer.decompose(name, conv, backend, fullRank, moments, damping);
             listener.done(name, result);
             return result;
         } finally {

@@ -14,10 +14,10 @@ import org.amct.spi.SvdResult;
  *       {@code P C} is {@code ||L^T (A - P C)||^2}. Its minimum at rank {@code r} is the truncated
  *       SVD of {@code L^T A = U Sigma V^T}: {@code L^T P C = U_r U_r^T L^T A}, so {@code P = L^-T
  *       U_r} and {@code C = U_r^T L^T A}.
- *   <li>FC modes: {@code x} is indexed like the columns of {@code A}; the output for row {@code
- *       (o, p)} is {@code A[op, :] x}, the error {@code ||(A - P C) L||^2}, minimised by the
- *       truncated SVD of {@code A L}: {@code P C L = U_r U_r^T A L}, so {@code P = U_r} and {@code
- *       C = U_r^T A}.
+ *   <li>FC modes: {@code x} is indexed like the columns of {@code A}; the output for row {@code (o,
+ *       p)} is {@code A[op, :] x}, the error {@code ||(A - P C) L||^2}, minimised by the truncated
+ *       SVD of {@code A L}: {@code P C L = U_r U_r^T A L}, so {@code P = U_r} and {@code C = U_r^T
+ *       A}.
  * </ul>
  *
  * Both ignore the coupling between neighbouring taps of the second conv's kernel (each column, or
@@ -117,7 +117,8 @@ public final class Whitening {
                 }
             }
         } else {
-            // (A L)[i, j] = sum_{k >= j} A[i, k] L[k, j]: row i of the result accumulates rows of L.
+            // (A L)[i, j] = sum_{k >= j} A[i, k] L[k, j]: row i of the result accumulates rows of
+            // L.
             for (int i = 0; i < n; i++) {
                 int ri = i * m;
                 for (int k = 0; k < m; k++) {

@@ -42,7 +42,8 @@ final class CalibrationOptions {
     @Option(
             names = "--calibration-samples",
             paramLabel = "N",
-            description = "Use at most N samples of the calibration and verify data (default: all).")
+            description =
+                    "Use at most N samples of the calibration and verify data (default: all).")
     void samples(int value) {
         if (value < 1) {
             throw new ParameterException(

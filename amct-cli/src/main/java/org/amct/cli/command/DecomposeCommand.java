@@ -165,10 +165,7 @@ final class DecomposeCommand implements Callable<Integer> {
         byte[] report =
                 fidelity.isPresent() || calibration.calibrated()
                         ? FidelityOutput.addToReport(
-                                plain,
-                                fidelity.orElse(null),
-                                minCosine,
-                                calibration.calibrated())
+                                plain, fidelity.orElse(null), minCosine, calibration.calibrated())
                         : plain;
         folder.write(REPORT_FILE, out -> out.write(report));
         if (reportHtml) {

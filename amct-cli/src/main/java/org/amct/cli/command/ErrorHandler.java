@@ -24,9 +24,9 @@ import picocli.CommandLine.ParseResult;
  * exceptions, a backend's failure and I/O errors print their message only, on one line (with the
  * stack trace under {@code --verbose}); anything else is a bug and prints its stack trace. The
  * codes: 3 for an invalid model, weights file, info file, output folder or calibration data, or a
- * model ONNX Runtime cannot run; 4 when no backend can
- * run, the requested one is unknown or unavailable, or the chosen one fails; 1 for I/O errors and
- * bugs. Every message is listed in {@code docs/errors.md}.
+ * model ONNX Runtime cannot run; 4 when no backend can run, the requested one is unknown or
+ * unavailable, or the chosen one fails; 1 for I/O errors and bugs. Every message is listed in
+ * {@code docs/errors.md}.
  */
 final class ErrorHandler implements IExecutionExceptionHandler {
     @Override

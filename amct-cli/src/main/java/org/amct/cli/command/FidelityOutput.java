@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.io.PrintWriter;
 import java.util.Locale;
 import org.amct.calibration.FidelityReport;
 import org.amct.calibration.InferenceTiming;
@@ -42,7 +42,8 @@ final class FidelityOutput {
                     o.meanRelativeL2(),
                     o.maxAbsDifference(),
                     o.top1Agreement().isPresent()
-                            ? String.format(Locale.ROOT, "%.1f%%", 100 * o.top1Agreement().getAsDouble())
+                            ? String.format(
+                                    Locale.ROOT, "%.1f%%", 100 * o.top1Agreement().getAsDouble())
                             : "-");
         }
         InferenceTiming t = report.timing();
@@ -99,8 +100,8 @@ final class FidelityOutput {
     }
 
     /**
-     * Adds {@code "factors"} (weight-space or data-aware) and, when measured, {@code "fidelity"}
-     * to a {@code report.json}.
+     * Adds {@code "factors"} (weight-space or data-aware) and, when measured, {@code "fidelity"} to
+     * a {@code report.json}.
      *
      * @param report the report's bytes
      * @param fidelity the comparison, or null when none was made
@@ -132,7 +133,8 @@ final class FidelityOutput {
                 .append(report.samples())
                 .append(" samples; per output, the decomposed model against the original.</p>\n")
                 .append("<table>\n<tr><th>output</th><th>mean cosine</th><th>min cosine</th>")
-                .append("<th>mean relative L2</th><th>max |diff|</th><th>top-1 agreement</th></tr>\n");
+                .append(
+                        "<th>mean relative L2</th><th>max |diff|</th><th>top-1 agreement</th></tr>\n");
         for (OutputFidelity o : report.outputs()) {
             section.append(
                     String.format(

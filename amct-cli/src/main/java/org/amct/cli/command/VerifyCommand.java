@@ -69,7 +69,8 @@ final class VerifyCommand implements Callable<Integer> {
             description = "Use at most N samples of the inputs (default: all).")
     void samples(int value) {
         if (value < 1) {
-            throw new ParameterException(spec.commandLine(), "--samples must be >= 1, got " + value);
+            throw new ParameterException(
+                    spec.commandLine(), "--samples must be >= 1, got " + value);
         }
         samples = value;
     }
@@ -95,7 +96,8 @@ final class VerifyCommand implements Callable<Integer> {
             description = "ONNX Runtime threads for both models; 0 (default) means all processors.")
     void threads(int value) {
         if (value < 0) {
-            throw new ParameterException(spec.commandLine(), "--threads must be >= 0, got " + value);
+            throw new ParameterException(
+                    spec.commandLine(), "--threads must be >= 0, got " + value);
         }
         threads = value;
     }

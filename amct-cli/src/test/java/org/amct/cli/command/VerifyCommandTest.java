@@ -51,7 +51,8 @@ class VerifyCommandTest {
         }
         header.append('\n');
         ByteBuffer out =
-                ByteBuffer.allocate(10 + header.length() + 4 * count).order(ByteOrder.LITTLE_ENDIAN);
+                ByteBuffer.allocate(10 + header.length() + 4 * count)
+                        .order(ByteOrder.LITTLE_ENDIAN);
         out.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
         out.putShort((short) header.length());
         out.put(header.toString().getBytes(StandardCharsets.ISO_8859_1));
@@ -134,7 +135,9 @@ class VerifyCommandTest {
                 run.err().contains("output 'logits': mean cosine")
                         && run.err().contains("is below --min-cosine 0.99999999"),
                 run.toString());
-        assertTrue(run.err().contains("Calibration: input-patch statistics of 4 layers from 4"), run.toString());
+        assertTrue(
+                run.err().contains("Calibration: input-patch statistics of 4 layers from 4"),
+                run.toString());
         // The outputs are written all the same, with the fidelity in the report.
         JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
         assertEquals("data-aware", report.get("factors").asText());
@@ -162,7 +165,8 @@ class VerifyCommandTest {
                         "ejml");
         assertEquals(0, run.exitCode(), run.toString());
         JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
-        assertTrue(report.get("factors") == null && report.get("fidelity") == null, report.toString());
+        assertTrue(
+                report.get("factors") == null && report.get("fidelity") == null, report.toString());
     }
 
     @Test
