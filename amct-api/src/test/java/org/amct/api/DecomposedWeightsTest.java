@@ -123,7 +123,9 @@ class DecomposedWeightsTest {
                         () -> DecomposedWeights.loadConvParameters(restructured, original));
         assertTrue(old.getMessage().contains("original.safetensors"), old.getMessage());
         assertTrue(old.getMessage().contains("layer1.0.conv1.0.weight"), old.getMessage());
-        assertTrue(old.getMessage().contains("unexpected names [conv1.bias, conv1.weight"), old.getMessage());
+        assertTrue(
+                old.getMessage().contains("unexpected names [conv1.bias, conv1.weight"),
+                old.getMessage());
         assertEquals(before, restructured.stateDict());
     }
 

@@ -1,7 +1,7 @@
 package org.amct.conformance;
 
 /**
- * The four decomposition modes of ALGORITHM.md section 1, as far as the unfolding needs them: FC
+ * The four decomposition modes of docs/design/ALGORITHM.md section 1, as far as the unfolding needs them: FC
  * modes swap the channel axes, SK modes swap the kernel axes. Named as in the reference tool.
  */
 public enum UnfoldingMode {
@@ -23,7 +23,7 @@ public enum UnfoldingMode {
     }
 
     /**
-     * The mode of a Conv2d weight with {@code groups = 1}, by the shape rule of ALGORITHM.md
+     * The mode of a Conv2d weight with {@code groups = 1}, by the shape rule of docs/design/ALGORITHM.md
      * section 1 (eligibility is not checked here).
      *
      * @param outChannels {@code Cout}
