@@ -20,12 +20,12 @@ import picocli.CommandLine;
 
 /**
  * Every {@code ./amct ...} command line in a fenced code block of README.md, examples/README.md and
- * docs/ is parsed by
- * the CLI's own picocli model, so that an unknown option, a missing required option or parameter,
- * or a command that does not exist fails the build instead of the reader. Lines continued with a
- * backslash are joined; leading {@code NAME=value} environment assignments, a trailing {@code #
- * comment} and anything after a pipe, {@code &&}, {@code ;} or a redirection are not part of the
- * command. Inline code spans ({@code `./amct inspect`}) name commands in prose and are not parsed.
+ * docs/ is parsed by the CLI's own picocli model, so that an unknown option, a missing required
+ * option or parameter, or a command that does not exist fails the build instead of the reader.
+ * Lines continued with a backslash are joined; leading {@code NAME=value} environment assignments,
+ * a trailing {@code # comment} and anything after a pipe, {@code &&}, {@code ;} or a redirection
+ * are not part of the command. Inline code spans ({@code `./amct inspect`}) name commands in prose
+ * and are not parsed.
  */
 class DocCommandLinesTest {
     /** A command line found in a page, with where it was found. */
@@ -40,7 +40,9 @@ class DocCommandLinesTest {
     private static List<Path> pages() throws IOException {
         List<Path> pages =
                 new ArrayList<>(
-                        List.of(Path.of("..", "README.md"), Path.of("..", "examples", "README.md")));
+                        List.of(
+                                Path.of("..", "README.md"),
+                                Path.of("..", "examples", "README.md")));
         try (Stream<Path> docs = Files.walk(Path.of("..", "docs"))) {
             docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
         }

@@ -67,7 +67,8 @@ class ArchitectureTest {
                     .beStatic()
                     .andShould()
                     .beFinal()
-                    .because("one logger per class, private static final (docs/design/STYLE.md section 4)");
+                    .because(
+                            "one logger per class, private static final (docs/design/STYLE.md section 4)");
 
     @ArchTest
     static void providersArePublicFinalAndStateless(JavaClasses classes) {

@@ -15,8 +15,8 @@ import org.amct.conformance.BackendArchitectureRules;
 import org.amct.spi.ComputeBackendProvider;
 
 /**
- * The module's structure: the rules of docs/design/STYLE.md that the compiler does not check, plus the two that
- * keep ND4J inside this backend and out of the cheap paths.
+ * The module's structure: the rules of docs/design/STYLE.md that the compiler does not check, plus
+ * the two that keep ND4J inside this backend and out of the cheap paths.
  *
  * <p>Rules are checked from {@code @ArchTest} methods, not fields: Surefire 3.5.3 does not run
  * {@code @ArchTest} fields (TNG/ArchUnit#1442).
