@@ -39,6 +39,7 @@ class ErrorsPageTest {
                         "NoUsableBackendException",
                         "BackendException",
                         "AmctException",
+                        "ErrorCategory",
                         "CalibrationDataException",
                         "InferenceException")) {
             assertTrue(page.contains("`" + type + "`"), "docs/errors.md does not name " + type);
