@@ -3,10 +3,10 @@ package org.amct.api;
 import java.util.Objects;
 
 /**
- * Data-aware factors (ALGORITHM.md section 8): each layer's two new convs minimise the expected
- * error of its output on the calibration data instead of the error of its weight. The rank of each
- * layer is still chosen by the {@link RankPolicy}; only the factors change. With rank {@code n} the
- * decomposition stays exact.
+ * Data-aware factors (docs/design/ALGORITHM.md section 8): each layer's two new convs minimise the
+ * expected error of its output on the calibration data instead of the error of its weight. The rank
+ * of each layer is still chosen by the {@link RankPolicy}; only the factors change. With rank
+ * {@code n} the decomposition stays exact.
  *
  * @param statistics the input-patch second moments per layer
  * @param damping {@code delta} in {@code S + delta * mean(diag S) * I}, which keeps the Cholesky

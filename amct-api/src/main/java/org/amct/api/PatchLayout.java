@@ -7,11 +7,12 @@ import org.amct.api.graph.DType;
 import org.amct.api.graph.Tensor;
 
 /**
- * Which input patches the first new conv of a decomposed layer sees (ALGORITHM.md section 8), so
- * that an inference engine can measure their {@link PatchMoments}. The first conv has a {@code (k,
- * 1)} or {@code (1, k)} kernel with the original stride and padding along that axis; its patch at
- * an output position is the vector of {@code Cin * k} input values it multiplies, indexed {@code
- * channel * k + tap}: the rows of the unfolding in SC modes, its columns in FC modes.
+ * Which input patches the first new conv of a decomposed layer sees (docs/design/ALGORITHM.md
+ * section 8), so that an inference engine can measure their {@link PatchMoments}. The first conv
+ * has a {@code (k, 1)} or {@code (1, k)} kernel with the original stride and padding along that
+ * axis; its patch at an output position is the vector of {@code Cin * k} input values it
+ * multiplies, indexed {@code channel * k + tap}: the rows of the unfolding in SC modes, its columns
+ * in FC modes.
  */
 public final class PatchLayout {
     private PatchLayout() {}

@@ -5,9 +5,9 @@ import java.util.Objects;
 
 /**
  * The second moment {@code E[x x^T]} of the input patches that a layer's first new conv sees,
- * measured on calibration data (ALGORITHM.md section 8): for each output position of the first
- * conv, the vector {@code x} of its input channels times its kernel taps, indexed {@code channel *
- * k + tap} ({@link PatchLayout}), zeros where the patch reaches into the padding.
+ * measured on calibration data (docs/design/ALGORITHM.md section 8): for each output position of
+ * the first conv, the vector {@code x} of its input channels times its kernel taps, indexed {@code
+ * channel * k + tap} ({@link PatchLayout}), zeros where the patch reaches into the padding.
  *
  * @param size {@code d = Cin * k}, the length of one patch
  * @param secondMoment {@code d x d}, row-major, symmetric: the sum of {@code x x^T} over all

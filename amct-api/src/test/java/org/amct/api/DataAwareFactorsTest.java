@@ -21,11 +21,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Data-aware factors (ALGORITHM.md section 8) in all four modes, on layers small enough to check
- * against direct least-squares solutions: the factors satisfy both normal equations of the weighted
- * problem, their weighted error is the discarded whitened energy and below that of the weight-space
- * factors, full rank is exact, and {@link PatchLayout#extractor} copies exactly the patches the
- * first conv multiplies.
+ * Data-aware factors (docs/design/ALGORITHM.md section 8) in all four modes, on layers small enough
+ * to check against direct least-squares solutions: the factors satisfy both normal equations of the
+ * weighted problem, their weighted error is the discarded whitened energy and below that of the
+ * weight-space factors, full rank is exact, and {@link PatchLayout#extractor} copies exactly the
+ * patches the first conv multiplies.
  */
 class DataAwareFactorsTest {
     private static final double DAMPING = 1e-3;

@@ -27,12 +27,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The input-patch second moments of a model's eligible layers on calibration data (ALGORITHM.md
- * section 8), measured with ONNX Runtime on the original model: a copy of the model gets, per
- * layer, a branch that sums the outer products of the patches its first new conv would see ({@link
- * OnnxModel#writeWithPatchProbes}), and each batch adds those {@code d x d} sums, in float64, to
- * running totals. Activations never reach the Java heap, and memory is {@code O(sum of d^2)},
- * whatever the number of samples.
+ * The input-patch second moments of a model's eligible layers on calibration data
+ * (docs/design/ALGORITHM.md section 8), measured with ONNX Runtime on the original model: a copy of
+ * the model gets, per layer, a branch that sums the outer products of the patches its first new
+ * conv would see ({@link OnnxModel#writeWithPatchProbes}), and each batch adds those {@code d x d}
+ * sums, in float64, to running totals. Activations never reach the Java heap, and memory is {@code
+ * O(sum of d^2)}, whatever the number of samples.
  *
  * <p>Immutable once collected; thread-safe as a {@link LayerStatistics}.
  */

@@ -115,7 +115,7 @@ public final class LayerDecomposer {
         }
     }
 
-    /** The data-aware factors at the chosen rank (ALGORITHM.md section 8). */
+    /** The data-aware factors at the chosen rank (docs/design/ALGORITHM.md section 8). */
     private static SvdResult dataAware(
             String name,
             Unfolding unfolding,

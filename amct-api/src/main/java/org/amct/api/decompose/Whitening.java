@@ -5,8 +5,8 @@ import org.amct.spi.DenseMatrix;
 import org.amct.spi.SvdResult;
 
 /**
- * The algebra of data-aware factors (ALGORITHM.md section 8). Let {@code S = L L^T} be the damped
- * second moment of the first conv's input patches {@code x}.
+ * The algebra of data-aware factors (docs/design/ALGORITHM.md section 8). Let {@code S = L L^T} be
+ * the damped second moment of the first conv's input patches {@code x}.
  *
  * <ul>
  *   <li>SC modes: {@code x} is indexed like the rows of {@code A}; the layer's output for column
