@@ -16,13 +16,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * docs/public-api.md states what the module descriptors of amct-api, amct-onnx, amct-calibration
- * and amct-spi export:
- * its table of exported packages is exactly their unqualified {@code exports}, and every qualified
- * export ({@code exports ... to}) is listed as not API.
+ * and amct-spi export: its table of exported packages is exactly their unqualified {@code exports},
+ * and every qualified export ({@code exports ... to}) is listed as not API.
  */
 class PublicApiPageTest {
     private static final Path ROOT = Path.of("..");
-    private static final List<String> MODULES = List.of("amct-api", "amct-onnx", "amct-calibration", "amct-spi");
+    private static final List<String> MODULES =
+            List.of("amct-api", "amct-onnx", "amct-calibration", "amct-spi");
     private static final Pattern EXPORT =
             Pattern.compile("(?m)^\\s*exports\\s+([\\w.]+)\\s*(;|to\\b)");
     private static final Pattern ROW = Pattern.compile("(?m)^\\| `(org\\.amct[\\w.]*)` \\|");
