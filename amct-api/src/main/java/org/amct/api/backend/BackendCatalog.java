@@ -380,7 +380,13 @@ public final class BackendCatalog {
             try {
                 provider = instance.get();
             } catch (ServiceConfigurationError e) {
-                faults.add(new ProviderFault(name, reason(e)));
+                // The loader wraps what the constructor (or static provider()) threw.
+                faults.add(
+                        new ProviderFault(
+                                name,
+                                e.getCause() == null
+                                        ? reason(e)
+                                        : "constructor threw " + summary(e.getCause())));
                 return;
             } catch (RuntimeException | LinkageError e) {
                 faults.add(new ProviderFault(name, "constructor threw " + summary(e)));
