@@ -25,6 +25,14 @@ import org.amct.spi.ComputeBackend;
 final class AparapiOpenClRuntime implements AparapiRuntime {
 
     @Override
+    public Optional<String> driverProblem() {
+        return AparapiIcdRegistry.missingDriver(
+                System::getenv,
+                AparapiIcdRegistry.DEFAULT_VENDORS,
+                System.getProperty("os.name", ""));
+    }
+
+    @Override
     public Optional<String> loadProblem() {
         if (OpenCLLoader.isOpenCLAvailable()) {
             return Optional.empty();

@@ -12,6 +12,16 @@ import org.amct.spi.ComputeBackend;
 interface AparapiRuntime {
 
     /**
+     * Why no OpenCL driver can be there, found without loading any native library; asked before
+     * anything else so that a machine without drivers loads nothing and prints nothing.
+     *
+     * @return the reason, or empty if a driver may be there
+     */
+    default Optional<String> driverProblem() {
+        return Optional.empty();
+    }
+
+    /**
      * Why the OpenCL runtime cannot be used at all, for example because {@code libOpenCL.so.1} is
      * missing.
      *
