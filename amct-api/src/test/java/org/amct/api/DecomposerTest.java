@@ -55,7 +55,7 @@ class DecomposerTest {
     private static final class Broken implements ComputeBackendProvider {
         @Override
         public BackendDescriptor descriptor() {
-            return new BackendDescriptor(BackendId.of("broken"), "broken", DeviceKind.GPU);
+            return new BackendDescriptor(BackendId.of("broken"), "broken", DeviceKind.CUDA);
         }
 
         @Override
