@@ -79,6 +79,8 @@ final class ReportJson {
         node.put("macs_before", layer.macsBefore());
         node.put("macs_after", layer.macsAfter());
         node.put("rel_error", layer.relativeError());
+        node.put("rel_error_stored", layer.storedRelativeError());
+        node.put("clamped_elements", layer.clampedElements());
         node.put("seconds", layer.seconds());
     }
 
