@@ -20,6 +20,7 @@ import org.amct.spi.Factorization;
 import org.amct.spi.SvdResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,6 +47,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * unless the system property {@value #FULL_PROPERTY} is {@code true}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@DisplayNameGeneration(ReferenceFixtureSetNames.class)
 public abstract class BackendConformanceSuite {
     /** The system property that also runs the large fixture cases. */
     public static final String FULL_PROPERTY = "amct.conformance.full";

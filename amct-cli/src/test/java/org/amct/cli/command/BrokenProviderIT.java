@@ -215,6 +215,7 @@ class BrokenProviderIT {
             assertTrue(process.waitFor(3, TimeUnit.MINUTES), "amct did not finish: " + command);
             return new Run(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
         } finally {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
         }
     }
