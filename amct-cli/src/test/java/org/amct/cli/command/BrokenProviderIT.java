@@ -194,6 +194,12 @@ class BrokenProviderIT {
 
     private static Run amct(Path modulePathExtra, Path classPath, String... args)
             throws IOException, InterruptedException {
+        return amct(Map.of(), modulePathExtra, classPath, args);
+    }
+
+    private static Run amct(
+            Map<String, String> environment, Path modulePathExtra, Path classPath, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String modulePath = TARGET.resolve("lib") + java.io.File.pathSeparator + cliJar();
@@ -210,6 +216,7 @@ class BrokenProviderIT {
         ProcessBuilder builder =
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().remove("AMCT_BACKEND");
+        builder.environment().putAll(environment);
         Process process = builder.start();
         try {
             assertTrue(process.waitFor(3, TimeUnit.MINUTES), "amct did not finish: " + command);
@@ -323,5 +330,23 @@ class BrokenProviderIT {
                 run.output().contains("Backend 'broken-module' was requested but is unavailable"),
                 run.output());
         assertTrue(run.output().contains("PROBED broken-module"), run.output());
+    }
+
+    @Test
+    void withoutAnOpenClDriverAparapiIsUnavailableWithoutLoadingItsNativeLibrary()
+            throws Exception {
+        Path noDrivers = Files.createDirectories(temp.resolve("no-icd"));
+        Run run = amct(Map.of("OCL_ICD_VENDORS", noDrivers.toString()), null, null, "backends");
+        assertEquals(0, run.exitCode(), run.output());
+        // The registry is read in plain Java before anything native is loaded.
+        assertTrue(
+                run.output()
+                        .contains(
+                                "aparapi: unavailable: No OpenCL driver is registered: no .icd file"
+                                        + " in "
+                                        + noDrivers
+                                        + " (named by OCL_ICD_VENDORS)"),
+                run.output());
+        assertFalse(run.output().contains("untested OpenCL platform"), run.output());
     }
 }
