@@ -2,14 +2,17 @@ package org.amct.api.backend;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -36,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * {@link #reports()} with the reason.
  *
  * <p>Probes are lazy and run at most once per catalog: a request by id probes only that backend;
- * the automatic choice and {@link #reports()} probe every backend (once). A backend that is never
- * probed loads no native code.
+ * the automatic choice probes the backends that can still win (see {@link
+ * ComputeBackendProvider#priorityCeiling()}), and {@link #reports()} probes every backend. A
+ * backend that is never probed loads no native code.
  */
 public final class BackendCatalog {
     private static final Logger LOG = LoggerFactory.getLogger(BackendCatalog.class);
@@ -165,7 +169,12 @@ public final class BackendCatalog {
      */
     public BackendSelection select(Optional<BackendId> requested) {
         BackendSelection selection =
-                requested.map(this::selectRequested).orElseGet(this::selectAutomatically);
+                requested.map(this::selectRequested).orElseGet(() -> selectAutomatically(Set.of()));
+        log(selection);
+        return selection;
+    }
+
+    private static void log(BackendSelection selection) {
         LOG.info(
                 "Backend '{}' chosen{} on {}",
                 selection.chosen().descriptor().id(),
@@ -176,7 +185,6 @@ public final class BackendCatalog {
                 LOG.info("Backend '{}' not used: {}", report.descriptor().id(), describe(report));
             }
         }
-        return selection;
     }
 
     /**
@@ -206,37 +214,41 @@ public final class BackendCatalog {
             }
         }
         List<String> failures = new ArrayList<>();
-        for (ProbeReport report : selection.reports()) {
-            if (!report.availability().isAvailable()) {
-                continue;
-            }
-            Entry entry = entry(report.descriptor().id()).orElseThrow();
+        Set<BackendId> failed = new HashSet<>();
+        BackendSelection candidate = selection;
+        while (true) {
+            Entry entry = entry(candidate.chosen().descriptor().id()).orElseThrow();
             try {
                 ComputeBackend backend = entry.open(options);
-                BackendSelection used =
-                        report == selection.chosen()
-                                ? selection
-                                : new BackendSelection(
-                                        entry.provider, report, false, selection.reports());
                 if (!failures.isEmpty()) {
                     LOG.warn(
                             "Backend '{}' used on {} instead, because {}",
-                            report.descriptor().id(),
-                            used.device(),
+                            entry.descriptor.id(),
+                            candidate.device(),
                             String.join("; ", failures));
                 }
-                return new OpenedBackend(backend, used);
+                return new OpenedBackend(backend, candidate);
             } catch (OpenFailure e) {
                 LOG.warn(
                         "Backend '{}' is available but failed to open: {}",
-                        report.descriptor().id(),
+                        entry.descriptor.id(),
                         e.getMessage(),
                         e.getCause());
-                failures.add(report.descriptor().id() + " failed to open: " + e.getMessage());
+                failures.add(entry.descriptor.id() + " failed to open: " + e.getMessage());
+                failed.add(entry.descriptor.id());
             }
+            try {
+                candidate = selectAutomatically(failed);
+            } catch (NoUsableBackendException e) {
+                throw new NoUsableBackendException(
+                        "No compute backend could be opened: "
+                                + String.join("; ", failures)
+                                + ". "
+                                + e.getMessage(),
+                        e);
+            }
+            log(candidate);
         }
-        throw new NoUsableBackendException(
-                "No compute backend could be opened: " + String.join("; ", failures));
     }
 
     private Optional<Entry> entry(BackendId id) {
@@ -268,24 +280,60 @@ public final class BackendCatalog {
         return new BackendSelection(entry.provider, report, true, List.of(report));
     }
 
-    private BackendSelection selectAutomatically() {
-        List<ProbeReport> all = reports();
-        Optional<ProbeReport> best =
-                all.stream().filter(r -> r.availability().isAvailable()).findFirst();
-        if (best.isEmpty()) {
-            List<String> probed = new ArrayList<>();
-            all.forEach(r -> probed.add(describe(r)));
-            faults.forEach(f -> probed.add(f.describe()));
+    /**
+     * The automatic choice among the backends not excluded: probes them in descending order of
+     * their {@link ComputeBackendProvider#priorityCeiling() ceilings} (unknown first) and stops
+     * before the first whose ceiling is below the best priority found, so that a backend that
+     * cannot win is not probed.
+     */
+    private BackendSelection selectAutomatically(Set<BackendId> excluded) {
+        List<Entry> order =
+                entries.stream()
+                        .filter(e -> !excluded.contains(e.descriptor.id()))
+                        .sorted(
+                                Comparator.comparingInt(Entry::ceiling)
+                                        .reversed()
+                                        .thenComparing(e -> e.descriptor.id()))
+                        .toList();
+        List<ProbeReport> probed = new ArrayList<>();
+        ProbeReport best = null;
+        for (Entry entry : order) {
+            if (best != null && entry.ceiling() < best.priority()) {
+                LOG.debug(
+                        "Backend '{}' not probed: it can reach at most priority {}, below {}",
+                        entry.descriptor.id(),
+                        entry.ceiling(),
+                        best.priority());
+                break;
+            }
+            ProbeReport report = entry.report();
+            probed.add(report);
+            if (report.availability().isAvailable()
+                    && (best == null
+                            || report.priority() > best.priority()
+                            || (report.priority() == best.priority()
+                                    && report.descriptor().id().compareTo(best.descriptor().id())
+                                            < 0))) {
+                best = report;
+            }
+        }
+        probed.sort(
+                Comparator.comparingInt(ProbeReport::priority)
+                        .reversed()
+                        .thenComparing(r -> r.descriptor().id()));
+        if (best == null) {
+            List<String> lines = new ArrayList<>();
+            probed.forEach(r -> lines.add(describe(r)));
+            faults.forEach(f -> lines.add(f.describe()));
             throw new NoUsableBackendException(
                     "No compute backend is available. Probed: "
-                            + (probed.isEmpty()
+                            + (lines.isEmpty()
                                     ? "none found (put a backend jar such as backend-ejml-cpu on"
                                             + " the module or class path)"
-                                    : String.join("; ", probed)));
+                                    : String.join("; ", lines)));
         }
-        ProbeReport chosen = best.get();
         return new BackendSelection(
-                entry(chosen.descriptor().id()).orElseThrow().provider, chosen, false, all);
+                entry(best.descriptor().id()).orElseThrow().provider, best, false, probed);
     }
 
     private String knownIds() {
@@ -442,11 +490,27 @@ public final class BackendCatalog {
         final ComputeBackendProvider provider;
         final BackendDescriptor descriptor;
         private ProbeReport report;
+        private Integer ceiling;
 
         Entry(String providerClass, ComputeBackendProvider provider, BackendDescriptor descriptor) {
             this.providerClass = providerClass;
             this.provider = provider;
             this.descriptor = descriptor;
+        }
+
+        /** The provider's ceiling, once; unknown (and a ceiling that throws) is the maximum. */
+        synchronized int ceiling() {
+            if (ceiling == null) {
+                OptionalInt stated;
+                try {
+                    stated = provider.priorityCeiling();
+                } catch (RuntimeException | LinkageError | ServiceConfigurationError e) {
+                    LOG.debug("Backend '{}': priorityCeiling() threw", descriptor.id(), e);
+                    stated = OptionalInt.empty();
+                }
+                ceiling = stated == null ? Integer.MAX_VALUE : stated.orElse(Integer.MAX_VALUE);
+            }
+            return ceiling;
         }
 
         synchronized ProbeReport report() {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.amct.api.exception.NoUsableBackendException;
 import org.amct.spi.Availability;
@@ -131,10 +132,25 @@ class BackendCatalogTest {
         final AtomicInteger probes = new AtomicInteger();
         final AtomicInteger opens = new AtomicInteger();
 
+        private final OptionalInt ceiling;
+
         Faulty(String id, String failIn, int priority) {
+            this(id, failIn, priority, OptionalInt.empty());
+        }
+
+        Faulty(String id, String failIn, int priority, OptionalInt ceiling) {
             this.id = id;
             this.failIn = failIn;
             this.priority = priority;
+            this.ceiling = ceiling;
+        }
+
+        @Override
+        public OptionalInt priorityCeiling() {
+            if (failIn.equals("ceiling")) {
+                throw new IllegalStateException("ceiling exploded");
+            }
+            return ceiling;
         }
 
         @Override
@@ -279,6 +295,49 @@ class BackendCatalogTest {
                                         + ": open() threw IllegalStateException: device lost"),
                 e.getMessage());
         assertEquals(1, good.opens.get(), "good was opened once");
+    }
+
+    @Test
+    void theAutomaticChoiceDoesNotProbeABackendThatCannotWin() {
+        Faulty capped = new Faulty("capped", "", 5, OptionalInt.of(5));
+        Faulty good = new Faulty("good", "", 100);
+        Faulty thrower = new Faulty("thrower", "ceiling", 50);
+        BackendCatalog catalog = BackendCatalog.of(List.of(capped, thrower, good));
+        BackendSelection selection = catalog.select(Optional.empty());
+        assertEquals("good", selection.chosen().descriptor().id().value());
+        assertEquals(0, capped.probes.get(), "a ceiling of 5 cannot beat 100");
+        assertEquals(1, thrower.probes.get(), "a ceiling that throws is unknown: probed");
+        assertEquals(2, selection.reports().size());
+        assertEquals(3, catalog.reports().size(), "listing probes everything");
+        assertEquals(1, capped.probes.get());
+    }
+
+    @Test
+    void aCeilingAboveTheBestFoundIsProbed() {
+        Faulty gpu = new Faulty("gpu", "", 300, OptionalInt.of(300));
+        Faulty cpu = new Faulty("cpu", "", 100);
+        BackendCatalog catalog = BackendCatalog.of(List.of(cpu, gpu));
+        assertEquals("gpu", catalog.select(Optional.empty()).chosen().descriptor().id().value());
+        assertEquals(1, gpu.probes.get());
+    }
+
+    @Test
+    void whenTheChosenBackendFailsToOpenTheChoiceIsMadeAgainWithoutIt() {
+        Faulty flaky = new Faulty("flaky", "open", 300);
+        Faulty capped = new Faulty("capped", "", 150, OptionalInt.of(150));
+        Faulty slow = new Faulty("slow", "", 100);
+        BackendCatalog catalog = BackendCatalog.of(List.of(flaky, capped, slow));
+        OpenedBackend opened = catalog.open(Optional.empty(), BackendOptions.defaults());
+        assertEquals("capped", opened.backend().id().value(), "150 beats 100 once 300 failed");
+        BackendCatalog none = BackendCatalog.of(List.of(new Faulty("flaky", "open", 300)));
+        NoUsableBackendException e =
+                assertThrows(
+                        NoUsableBackendException.class,
+                        () -> none.open(Optional.empty(), BackendOptions.defaults()));
+        assertTrue(
+                e.getMessage()
+                        .startsWith("No compute backend could be opened: flaky failed to open"),
+                e.getMessage());
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
@@ -66,6 +67,67 @@ final class AparapiIcdRegistry {
             return Optional.empty();
         }
         return Optional.of("No OpenCL driver is registered: no .icd file in " + vendors + source);
+    }
+
+    /**
+     * The highest priority the backend can reach, when the registry shows that only CPU drivers are
+     * there (PoCL's CPU devices, Intel's CPU runtime, Oclgrind): then no GPU can be found and the
+     * backend ranks at most {@link AparapiDeviceSelector#OTHER_PRIORITY}, so the automatic choice
+     * need not probe it (which would load the native library and let it print).
+     *
+     * @param environment reads an environment variable ({@code System::getenv})
+     * @param defaultVendors the folder read when no variable names one
+     * @param osName the {@code os.name} property
+     * @return the ceiling, or empty when a GPU driver may be registered (or it cannot tell)
+     */
+    static OptionalInt priorityCeiling(
+            UnaryOperator<String> environment, Path defaultVendors, String osName) {
+        if (!osName.toLowerCase(Locale.ROOT).contains("linux")
+                || isSet(environment.apply("OCL_ICD_FILENAMES"))) {
+            return OptionalInt.empty();
+        }
+        Path vendors = defaultVendors;
+        String override = environment.apply("OCL_ICD_VENDORS");
+        String legacy = environment.apply("OPENCL_VENDOR_PATH");
+        if (isSet(override)) {
+            vendors = Path.of(override.strip());
+        } else if (isSet(legacy)) {
+            vendors = Path.of(legacy.strip());
+        }
+        if (!Files.isDirectory(vendors)) {
+            return OptionalInt.empty();
+        }
+        boolean any = false;
+        try (Stream<Path> files = Files.list(vendors)) {
+            for (Path icd :
+                    files.filter(f -> f.getFileName().toString().endsWith(".icd")).toList()) {
+                any = true;
+                String library = Files.readString(icd).strip().toLowerCase(Locale.ROOT);
+                if (!isCpuOnly(library, environment)) {
+                    return OptionalInt.empty();
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            return OptionalInt.empty();
+        }
+        return any ? OptionalInt.of(AparapiDeviceSelector.OTHER_PRIORITY) : OptionalInt.empty();
+    }
+
+    /** Whether an ICD's library is a driver that offers CPU devices only. */
+    private static boolean isCpuOnly(String library, UnaryOperator<String> environment) {
+        if (library.contains("pocl")) {
+            // PoCL can also drive GPUs (its cuda, level0 devices) when POCL_DEVICES asks for them.
+            String devices = environment.apply("POCL_DEVICES");
+            return !isSet(devices)
+                    || java.util.Arrays.stream(devices.toLowerCase(Locale.ROOT).split("[ ,]+"))
+                            .allMatch(
+                                    d ->
+                                            d.isEmpty()
+                                                    || d.equals("cpu")
+                                                    || d.equals("pthread")
+                                                    || d.equals("basic"));
+        }
+        return library.contains("intelocl") || library.contains("oclgrind");
     }
 
     private static boolean isSet(String value) {

@@ -2,6 +2,7 @@ package org.amct.backend.aparapi;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.amct.spi.BackendException;
 import org.amct.spi.ComputeBackend;
 
@@ -19,6 +20,16 @@ interface AparapiRuntime {
      */
     default Optional<String> driverProblem() {
         return Optional.empty();
+    }
+
+    /**
+     * The highest priority the backend can reach here, known without loading any native library
+     * (see {@link org.amct.spi.ComputeBackendProvider#priorityCeiling()}).
+     *
+     * @return the ceiling, or empty if only the probe can tell
+     */
+    default OptionalInt priorityCeiling() {
+        return OptionalInt.empty();
     }
 
     /**

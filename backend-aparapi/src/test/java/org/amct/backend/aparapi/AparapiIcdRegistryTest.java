@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.amct.spi.Availability;
 import org.amct.spi.ComputeBackend;
@@ -107,5 +108,34 @@ class AparapiIcdRegistryTest {
                 "No OpenCL driver is registered: test",
                 ((Availability.Unavailable) availability).reason());
         assertFalse(nativeTouched.get(), "the native library was not asked");
+    }
+
+    @Test
+    void onlyCpuDriversCapThePriorityBelowEveryCpuBackend() throws IOException {
+        Path vendors = Files.createDirectory(temp.resolve("cpu-only"));
+        Files.writeString(vendors.resolve("pocl.icd"), "libpocl.so.2\n");
+        Files.writeString(vendors.resolve("intel-cpu.icd"), "/opt/intel/libintelocl.so\n");
+        assertEquals(
+                OptionalInt.of(AparapiDeviceSelector.OTHER_PRIORITY),
+                AparapiIcdRegistry.priorityCeiling(k -> null, vendors, "Linux"));
+        // PoCL asked for its CUDA devices may find a GPU.
+        Map<String, String> cuda = Map.of("POCL_DEVICES", "cuda");
+        assertEquals(
+                OptionalInt.empty(),
+                AparapiIcdRegistry.priorityCeiling(cuda::get, vendors, "Linux"));
+        Files.writeString(vendors.resolve("nvidia.icd"), "libnvidia-opencl.so.1\n");
+        assertEquals(
+                OptionalInt.empty(),
+                AparapiIcdRegistry.priorityCeiling(k -> null, vendors, "Linux"));
+    }
+
+    @Test
+    void noRegistryOrAnotherSystemLeavesTheCeilingUnknown() {
+        assertEquals(
+                OptionalInt.empty(),
+                AparapiIcdRegistry.priorityCeiling(k -> null, temp.resolve("absent"), "Linux"));
+        assertEquals(
+                OptionalInt.empty(),
+                AparapiIcdRegistry.priorityCeiling(k -> null, temp, "Mac OS X"));
     }
 }
