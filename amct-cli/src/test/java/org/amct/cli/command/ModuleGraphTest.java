@@ -25,9 +25,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The module graph of the whole repository, held twice: by the JPMS descriptors each module
  * compiles ({@code requires}, {@code exports}) and by the classes' actual dependencies (ArchUnit).
- * {@code cli -> {api, onnx}}, {@code onnx -> api} (its public packages, and {@code io} that it is
- * exported to), {@code api -> spi <- backends}; amct-api has no protobuf. Reads each module's
- * {@code target/classes} from the reactor, so it runs after every module was compiled.
+ * {@code cli -> {api, onnx, calibration}}, {@code calibration -> {api, onnx}}, {@code onnx -> api}
+ * (its public packages, and {@code io} that it is exported to), {@code api -> spi <- backends};
+ * amct-api has no protobuf, and only amct-calibration has ONNX Runtime. Reads each module's {@code
+ * target/classes} from the reactor, so it runs after every module was compiled.
  */
 class ModuleGraphTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -49,7 +50,13 @@ class ModuleGraphTest {
     @BeforeAll
     static void importEveryModule() {
         List<String> modules =
-                new java.util.ArrayList<>(List.of("amct-spi", "amct-api", "amct-onnx", "amct-cli"));
+                new java.util.ArrayList<>(
+                        List.of(
+                                "amct-spi",
+                                "amct-api",
+                                "amct-onnx",
+                                "amct-calibration",
+                                "amct-cli"));
         modules.addAll(BACKENDS);
         List<Path> paths =
                 new java.util.ArrayList<>(
@@ -95,6 +102,7 @@ class ModuleGraphTest {
                         "org.amct.spi.ComputeBackend",
                         "org.amct.api.TensorDecompose",
                         "org.amct.onnx.OnnxModel",
+                        "org.amct.calibration.PatchStatistics",
                         "org.amct.cli.Main",
                         "org.amct.backend.ejml.EjmlBackendProvider")) {
             assertTrue(classes.contain(name), name + " was not imported");
@@ -108,6 +116,9 @@ class ModuleGraphTest {
         assertEquals(Set.of("org.amct.api"), requiredAmctModules(descriptor("amct-onnx")));
         assertEquals(
                 Set.of("org.amct.api", "org.amct.onnx"),
+                requiredAmctModules(descriptor("amct-calibration")));
+        assertEquals(
+                Set.of("org.amct.api", "org.amct.onnx", "org.amct.calibration"),
                 requiredAmctModules(descriptor("amct-cli")));
         List<String> described = new java.util.ArrayList<>(BACKENDS);
         if (Files.isRegularFile(
@@ -137,6 +148,35 @@ class ModuleGraphTest {
     }
 
     @Test
+    void onlyTheCalibrationModuleHasOnnxRuntime() throws IOException {
+        for (String module : List.of("amct-spi", "amct-api", "amct-onnx", "amct-cli")) {
+            assertFalse(
+                    descriptor(module).requires().stream()
+                            .anyMatch(r -> r.name().equals("com.microsoft.onnxruntime")),
+                    module + " requires ONNX Runtime");
+        }
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("org.amct.calibration..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("ai.onnxruntime..")
+                .because("ONNX Runtime stays in amct-calibration")
+                .check(classes);
+        noClasses()
+                .that()
+                .resideInAPackage("org.amct.calibration..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(apiPackagesNotExportedTo("org.amct.calibration"))
+                .orShould()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.amct.cli..", "org.amct.backend..", "com.google.protobuf..")
+                .because("calibration -> {api, onnx}, through their exported packages")
+                .check(classes);
+    }
+
+    @Test
     void theSpiDependsOnNoOtherModule() {
         noClasses()
                 .that()
@@ -144,7 +184,11 @@ class ModuleGraphTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(
-                        "org.amct.api..", "org.amct.onnx..", "org.amct.cli..", "org.amct.backend..")
+                        "org.amct.api..",
+                        "org.amct.onnx..",
+                        "org.amct.calibration..",
+                        "org.amct.cli..",
+                        "org.amct.backend..")
                 .check(classes);
     }
 
@@ -168,7 +212,11 @@ class ModuleGraphTest {
                 .resideInAPackage("org.amct.api..")
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage("org.amct.onnx..", "org.amct.cli..", "org.amct.backend..")
+                .resideInAnyPackage(
+                        "org.amct.onnx..",
+                        "org.amct.calibration..",
+                        "org.amct.cli..",
+                        "org.amct.backend..")
                 .because("api -> spi; backends are found through ServiceLoader")
                 .check(classes);
     }
