@@ -3,6 +3,7 @@ package org.amct.api;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,7 @@ import org.amct.api.decompose.LayerPlan;
 import org.amct.api.decompose.LayerRunner;
 import org.amct.api.decompose.Replacement;
 import org.amct.api.decompose.Restructurer;
+import org.amct.api.decompose.Unfolding;
 import org.amct.api.exception.DecompositionException;
 import org.amct.api.graph.Conv2d;
 import org.amct.api.graph.Layer;
@@ -97,7 +99,7 @@ public final class TensorDecompose {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(options, "options");
         BackendSelection selection =
-                BackendCatalog.discover().select(BackendRequest.resolve(options.backend()));
+                BackendRequest.select(BackendCatalog.discover(), options.backend());
         Map<String, Conv2d> eligible = new LinkedHashMap<>();
         List<SkippedLayer> skipped = new ArrayList<>();
         sortConvs(model, eligible, skipped);
@@ -168,16 +170,27 @@ public final class TensorDecompose {
                     }
                 });
         AtomicInteger done = new AtomicInteger();
+        ProgressListener progress = options.progress();
+        Map<String, Long> work = new LinkedHashMap<>();
+        distinct.forEach((name, conv) -> work.put(name, workOf(conv)));
+        progress.planned(Collections.unmodifiableMap(work));
         Map<String, DecomposedLayer> computed =
                 LayerRunner.run(
                         distinct,
                         backend,
                         parallelism(options, backend),
                         options.rankPolicy() == RankPolicy.FULL,
-                        (name, layer) -> {
-                            logLayer(name, layer);
-                            options.progress()
-                                    .layerDone(done.incrementAndGet(), distinct.size(), name);
+                        new LayerRunner.Listener() {
+                            @Override
+                            public void started(String name) {
+                                progress.layerStarted(name);
+                            }
+
+                            @Override
+                            public void done(String name, DecomposedLayer layer) {
+                                logLayer(name, layer);
+                                progress.layerDone(done.incrementAndGet(), distinct.size(), name);
+                            }
                         });
         Map<String, List<String>> changes = new LinkedHashMap<>();
         List<LayerReport> reports = new ArrayList<>();
@@ -195,6 +208,12 @@ public final class TensorDecompose {
             reports.add(Reports.layer(name, conv, decomposed));
         }
         return new DecompositionResult(result, changes, info, reports, skipped, Optional.empty());
+    }
+
+    /** The factorization's cost of a layer, {@code n * n * m} of its unfolded matrix. */
+    private static long workOf(Conv2d conv) {
+        Unfolding unfolding = Unfolding.of(conv);
+        return (long) unfolding.rows() * unfolding.rows() * unfolding.cols();
     }
 
     private static int parallelism(DecompositionOptions options, ComputeBackend backend) {
@@ -251,7 +270,7 @@ public final class TensorDecompose {
         Map<String, Integer> ranks = new LinkedHashMap<>();
         if (withRanks && !eligible.isEmpty()) {
             BackendSelection selection =
-                    BackendCatalog.discover().select(BackendRequest.resolve(options.backend()));
+                    BackendRequest.select(BackendCatalog.discover(), options.backend());
             try (ComputeBackend backend =
                     selection.provider().open(new BackendOptions(options.threads()))) {
                 eligible.forEach(

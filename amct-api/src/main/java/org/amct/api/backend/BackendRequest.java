@@ -30,6 +30,46 @@ public final class BackendRequest {
         return resolve(explicit, System::getProperty, System::getenv);
     }
 
+    /**
+     * Resolves the request and selects the backend; when the id came from the property or the
+     * variable and cannot be used, the error names that setting and its value, so the user knows
+     * where to fix it.
+     *
+     * @param catalog the backends found
+     * @param explicit an id given through the API or CLI, which wins
+     * @return the selection
+     * @throws NoUsableBackendException if the requested id is invalid, unknown or unavailable, or
+     *     no backend is available
+     */
+    public static BackendSelection select(BackendCatalog catalog, Optional<BackendId> explicit) {
+        return select(catalog, explicit, System::getProperty, System::getenv);
+    }
+
+    static BackendSelection select(
+            BackendCatalog catalog,
+            Optional<BackendId> explicit,
+            UnaryOperator<String> properties,
+            UnaryOperator<String> environment) {
+        Optional<BackendId> requested = resolve(explicit, properties, environment);
+        try {
+            return catalog.select(requested);
+        } catch (NoUsableBackendException e) {
+            if (explicit.isPresent() || requested.isEmpty()) {
+                throw e;
+            }
+            String property = properties.apply(PROPERTY);
+            String origin =
+                    property != null && !property.isBlank()
+                            ? "system property -D" + PROPERTY + "=" + property.trim()
+                            : "environment variable "
+                                    + ENVIRONMENT_VARIABLE
+                                    + "="
+                                    + requested.get();
+            throw new NoUsableBackendException(
+                    "The backend comes from the " + origin + ": " + e.getMessage(), e);
+        }
+    }
+
     static Optional<BackendId> resolve(
             Optional<BackendId> explicit,
             UnaryOperator<String> properties,
