@@ -30,16 +30,9 @@ public final class Main {
         Charset charset = Charset.defaultCharset();
         PrintWriter out = new PrintWriter(System.out, true, charset);
         PrintWriter err = new PrintWriter(System.err, true, charset);
-        CommandLine commandLine = AmctCommand.commandLine(out, err, stderrIsTerminal());
-        int width = AmctCommand.helpWidth(System.getenv("COLUMNS"), System.console() != null);
-        if (width == 0) {
-            commandLine.setUsageHelpAutoWidth(true);
-        } else {
-            commandLine.setUsageHelpWidth(width);
-        }
         int status;
         try {
-            status = commandLine.execute(args);
+            status = run(args, out, err);
         } catch (OutOfMemoryError e) {
             // Thrown on the main thread it passes picocli by: the top of the command answers it.
             status = AmctCommand.outOfMemory(err, List.of(args), verbose ? e : null);
@@ -47,6 +40,17 @@ public final class Main {
         out.flush();
         err.flush();
         System.exit(status);
+    }
+
+    private static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine commandLine = AmctCommand.commandLine(out, err, stderrIsTerminal());
+        int width = AmctCommand.helpWidth(System.getenv("COLUMNS"), System.console() != null);
+        if (width == 0) {
+            commandLine.setUsageHelpAutoWidth(true);
+        } else {
+            commandLine.setUsageHelpWidth(width);
+        }
+        return commandLine.execute(args);
     }
 
     /**

@@ -174,7 +174,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     private static String mebibytes(long bytes) {
         return bytes >= 10L << 30
                 ? (bytes >> 30) + " GiB"
-                : String.format(java.util.Locale.ROOT, "%,d MiB", bytes >> 20);
+                : String.format(java.util.Locale.ROOT, "%,.1f MiB", bytes / 1048576.0);
     }
 
     private static String message(Throwable cause) {
