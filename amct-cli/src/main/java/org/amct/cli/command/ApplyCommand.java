@@ -124,9 +124,9 @@ final class ApplyCommand implements Callable<Integer> {
                     "Weights file '"
                             + file
                             + "' does not fit the restructured model: missing Conv2d parameters "
-                            + missing
-                            + ", unexpected names "
-                            + unexpected
+                            + few(missing)
+                            + "; unexpected names "
+                            + few(unexpected)
                             + ". Was it written for this model and decomposition info?");
         }
         for (Map.Entry<String, Tensor> entry : expected.entrySet()) {
@@ -147,5 +147,29 @@ final class ApplyCommand implements Callable<Integer> {
         Map<String, Tensor> all = new LinkedHashMap<>(model.stateDict());
         all.putAll(given);
         return model.loadStateDict(all);
+    }
+
+    /** How many names a message lists before it only counts the rest. */
+    static final int NAMES_SHOWN = 5;
+
+    /**
+     * A list of names short enough for one line: the count, then the first few.
+     *
+     * @param names the names, sorted
+     * @return for example {@code "none"}, {@code "2 (a, b)"} or {@code "80 (a, b, c, d, e and 75
+     *     more)"}
+     */
+    static String few(java.util.SortedSet<String> names) {
+        if (names.isEmpty()) {
+            return "none";
+        }
+        List<String> first = names.stream().limit(NAMES_SHOWN).toList();
+        return names.size()
+                + " ("
+                + String.join(", ", first)
+                + (names.size() > NAMES_SHOWN
+                        ? " and " + (names.size() - NAMES_SHOWN) + " more"
+                        : "")
+                + ")";
     }
 }
