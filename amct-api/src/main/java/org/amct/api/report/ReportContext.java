@@ -108,7 +108,12 @@ public final class ReportContext {
      * @param value for example {@code "40% of Conv2d parameters: met (39.6%)"}
      */
     public record Fact(String term, String value) {
-        /** Checks the parts are present. */
+        /**
+         * Checks the parts are present.
+         *
+         * @param term for example {@code "Target"}
+         * @param value for example {@code "40% of Conv2d parameters: met (39.6%)"}
+         */
         public Fact {
             Objects.requireNonNull(term, "term");
             Objects.requireNonNull(value, "value");
@@ -131,6 +136,11 @@ public final class ReportContext {
         /**
          * Checks the id and the row widths, and copies the lists.
          *
+         * @param id the section's anchor, letters, digits and {@code -} only
+         * @param title the heading
+         * @param intro the sentence under the heading, may be empty
+         * @param columns the table's column headings, may be empty for no table
+         * @param rows the table's rows, each with as many cells as there are columns
          * @throws IllegalArgumentException if the id has other characters, or a row's width differs
          *     from the columns'
          */

@@ -1,0 +1,4 @@
+module com.example.compress {
+    requires org.amct.api;
+    requires org.amct.onnx;
+}
