@@ -16,8 +16,9 @@ public interface ProgressListener {
      * Before the first layer starts: every layer that will be factorized, in model order, with its
      * share of the work, so that an estimate can weigh layers by size rather than count them.
      *
-     * @param work each layer's dotted name mapped to {@code n * n * m}, the size of its {@code n x
-     *     m} unfolded matrix as it drives the factorization's time (a relative weight, not a unit)
+     * @param work each layer's dotted name mapped to its share of the work, from the size of its
+     *     {@code n x m} unfolded matrix ({@code n * n * m} for the factorization, plus terms for
+     *     the rest): a relative weight, not a unit
      */
     default void planned(Map<String, Long> work) {}
 
