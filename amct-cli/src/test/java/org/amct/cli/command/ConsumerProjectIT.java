@@ -28,8 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ConsumerProjectIT {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Path PROJECT = ROOT.resolve("docs").resolve("consumer");
+
+    /** The POM's block, and the Java files' blocks (also checked as snippets by amct-api). */
     private static final Pattern BLOCK =
-            Pattern.compile("<!-- consumer: (\\S+) -->\\n```\\w+\\n(.*?)```", Pattern.DOTALL);
+            Pattern.compile(
+                    "<!-- (?:consumer: |snippet: docs/consumer/)([^#\\s]+)(?:#consumer)? -->\\n"
+                            + "```\\w+\\n(.*?)```",
+                    Pattern.DOTALL);
 
     @TempDir Path temp;
 
@@ -41,7 +46,8 @@ class ConsumerProjectIT {
         while (m.find()) {
             shown.add(m.group(1));
             assertEquals(
-                    Files.readString(PROJECT.resolve(m.group(1)), StandardCharsets.UTF_8),
+                    shownPart(
+                            Files.readString(PROJECT.resolve(m.group(1)), StandardCharsets.UTF_8)),
                     m.group(2),
                     "docs/java-guide.md shows docs/consumer/" + m.group(1) + " differently");
         }
@@ -134,6 +140,16 @@ class ConsumerProjectIT {
                 assertTrue(Files.isRegularFile(temp.resolve(out).resolve(file)), out + "/" + file);
             }
         }
+    }
+
+    /** A Java file's part between its consumer tags; a POM whole. */
+    private static String shownPart(String text) {
+        int start = text.indexOf("// tag::consumer[]\n");
+        if (start < 0) {
+            return text;
+        }
+        int from = start + "// tag::consumer[]\n".length();
+        return text.substring(from, text.indexOf("// end::consumer[]", from));
     }
 
     private static String tool(String name) {
