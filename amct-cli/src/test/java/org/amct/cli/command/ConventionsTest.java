@@ -210,18 +210,4 @@ class ConventionsTest {
                 (4 * 100L << 20) + (128L << 20), ErrorHandler.neededHeap(100L << 20, 64L << 20));
         assertEquals(2L << 30, ErrorHandler.neededHeap(0, 1L << 30), "at least twice the heap");
     }
-
-    @Test
-    void longNameListsAreCutToACountAndTheFirstFew() {
-        java.util.TreeSet<String> names = new java.util.TreeSet<>();
-        for (int i = 0; i < 80; i++) {
-            names.add(String.format("layer%02d.weight", i));
-        }
-        String shown = ApplyCommand.few(names);
-        assertEquals(
-                "80 (layer00.weight, layer01.weight, layer02.weight, layer03.weight,"
-                        + " layer04.weight and 75 more)",
-                shown);
-        assertEquals("none", ApplyCommand.few(new java.util.TreeSet<>()));
-    }
 }
