@@ -1,9 +1,11 @@
 package org.amct.api.backend;
 
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.amct.api.exception.NoUsableBackendException;
 import org.amct.spi.BackendId;
+import org.amct.spi.BackendOptions;
 
 /**
  * The one place that reads the backend override from the environment: the system property {@value
@@ -50,9 +52,38 @@ public final class BackendRequest {
             Optional<BackendId> explicit,
             UnaryOperator<String> properties,
             UnaryOperator<String> environment) {
+        return attributed(explicit, properties, environment, catalog::select);
+    }
+
+    /**
+     * Resolves the request and opens the backend ({@link BackendCatalog#open}); when the id came
+     * from the property or the variable and cannot be used, the error names that setting and its
+     * value.
+     *
+     * @param catalog the backends found
+     * @param explicit an id given through the API or CLI, which wins
+     * @param options the settings to open it with
+     * @return the opened backend
+     * @throws NoUsableBackendException if the requested id is invalid, unknown or unavailable, or
+     *     no backend can be opened
+     */
+    public static OpenedBackend open(
+            BackendCatalog catalog, Optional<BackendId> explicit, BackendOptions options) {
+        return attributed(
+                explicit,
+                System::getProperty,
+                System::getenv,
+                requested -> catalog.open(requested, options));
+    }
+
+    private static <T> T attributed(
+            Optional<BackendId> explicit,
+            UnaryOperator<String> properties,
+            UnaryOperator<String> environment,
+            Function<Optional<BackendId>, T> action) {
         Optional<BackendId> requested = resolve(explicit, properties, environment);
         try {
-            return catalog.select(requested);
+            return action.apply(requested);
         } catch (NoUsableBackendException e) {
             if (explicit.isPresent() || requested.isEmpty()) {
                 throw e;

@@ -329,6 +329,8 @@ class HtmlReportTest {
                 base.macsBefore(),
                 base.macsAfter(),
                 base.relativeError(),
+                base.storedRelativeError(),
+                base.clampedElements(),
                 base.seconds(),
                 base.spectrum());
     }
@@ -349,6 +351,8 @@ class HtmlReportTest {
                 base.macsBefore(),
                 base.macsAfter(),
                 error,
+                base.storedRelativeError(),
+                base.clampedElements(),
                 base.seconds(),
                 base.spectrum());
     }
@@ -416,6 +420,8 @@ class HtmlReportTest {
                 36_864,
                 384L * rank,
                 0.25,
+                0.25,
+                0,
                 0.01,
                 new Spectrum(values, threshold, vbmfRank, low, high));
     }

@@ -14,6 +14,7 @@ import org.amct.api.backend.BackendCatalog;
 import org.amct.api.backend.BackendRequest;
 import org.amct.api.backend.BackendSelection;
 import org.amct.api.backend.ProbeReport;
+import org.amct.api.backend.ProviderFault;
 import org.amct.api.exception.NoUsableBackendException;
 import org.amct.spi.Availability;
 import picocli.CommandLine.Command;
@@ -114,11 +115,15 @@ final class BackendsCommand implements Callable<Integer> {
             List<Known> missing,
             Optional<BackendSelection> selection,
             String noneReason) {
-        if (catalog.reports().isEmpty()) {
+        if (catalog.reports().isEmpty() && catalog.faults().isEmpty()) {
             out.println("No backend found on the module or class path.");
         }
         for (ProbeReport report : catalog.reports()) {
             out.println("  " + BackendCatalog.describe(report));
+        }
+        // Providers too broken to have an id: listed with the reason, never chosen.
+        for (ProviderFault fault : catalog.faults()) {
+            out.println("  " + fault.describe());
         }
         if (!missing.isEmpty()) {
             out.println("Not installed:");
@@ -163,6 +168,8 @@ final class BackendsCommand implements Callable<Integer> {
                 node.put("hint", u.hint());
             }
         }
+        ArrayNode faults = root.putArray("faults");
+        catalog.faults().forEach(fault -> faults.add(fault.describe()));
         ArrayNode notInstalled = root.putArray("not_installed");
         for (Known known : missing) {
             notInstalled
