@@ -159,9 +159,9 @@ public final class DecomposedWeights {
                             + "' does not fit the model: missing "
                             + what
                             + " "
-                            + missing
-                            + ", unexpected names "
-                            + unexpected
+                            + few(missing)
+                            + "; unexpected names "
+                            + few(unexpected)
                             + ". Was it written for this model and decomposition info?");
         }
         TreeSet<String> mismatched = new TreeSet<>();
@@ -196,10 +196,30 @@ public final class DecomposedWeights {
                             + "' does not fit the model: "
                             + mismatched.size()
                             + " tensors differ in shape or type "
-                            + mismatched
+                            + few(mismatched)
                             + ": "
                             + details
                             + ". Was it written for this model and decomposition info?");
         }
+    }
+
+    /**
+     * A list of names short enough for one line: the count, then the first five (a model can have
+     * hundreds of parameters, and one line of 4,000 characters helps nobody).
+     *
+     * @param names the names, sorted
+     * @return for example {@code "none"}, {@code "1 (a)"} or {@code "80 (a, b, c, d, e and 75
+     *     more)"}
+     */
+    static String few(TreeSet<String> names) {
+        if (names.isEmpty()) {
+            return "none";
+        }
+        int shown = 5;
+        return names.size()
+                + " ("
+                + String.join(", ", names.stream().limit(shown).toList())
+                + (names.size() > shown ? " and " + (names.size() - shown) + " more" : "")
+                + ")";
     }
 }

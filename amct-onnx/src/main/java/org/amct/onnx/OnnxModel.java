@@ -335,7 +335,7 @@ public final class OnnxModel {
         ModelProto rewritten = new OnnxWriter(proto, sites, file.toString()).rewrite(model);
         Path folder = file.toAbsolutePath().getParent();
         new ExternalDataWriter(folder, file.toString(), options).write(rewritten, target);
-        LOG.info("Wrote '{}'", target);
+        LOG.debug("Wrote '{}'", target);
     }
 
     /**

@@ -34,9 +34,16 @@ public final class LayerRunner {
         Optional<double[]> of(String name, Conv2d conv);
     }
 
-    /** Told after each layer, from the thread that decomposed it. */
+    /** Told when each layer starts and after it is done, from the thread that decomposes it. */
     @FunctionalInterface
     public interface Listener {
+        /**
+         * A layer starts, once its memory is admitted.
+         *
+         * @param name the layer
+         */
+        default void started(String name) {}
+
         /**
          * A layer is done.
          *
@@ -166,6 +173,7 @@ public final class LayerRunner {
             throw interrupted(name);
         }
         try {
+            listener.started(name);
             DecomposedLayer result =
                     LayerDecomposer.decompose(name, conv, backend, fullRank, moments, damping);
             listener.done(name, result);

@@ -78,6 +78,15 @@ public final class DecomposeInfoCodec {
                             + " layer). Is it the right file?");
         }
         byte[] bytes = Files.readAllBytes(file);
+        String other = otherFormat(bytes);
+        if (other != null) {
+            throw new DecompositionInfoException(
+                    "Decomposition-info file '"
+                            + file
+                            + "' is not a decomposition-info file: it looks like "
+                            + other
+                            + ". Decomposition-info files are JSON (decompose_info.json).");
+        }
         String json;
         try {
             json =
@@ -97,6 +106,42 @@ public final class DecomposeInfoCodec {
                     e);
         }
         return parse(json, file.toString());
+    }
+
+    /**
+     * What a file passed for an info file seems to be, from its first bytes, as the model reader
+     * recognises files passed for a model: the formats people mix up with it.
+     *
+     * @param bytes the file's content
+     * @return a description with advice, or null when it may be JSON
+     */
+    static String otherFormat(byte[] bytes) {
+        if (bytes.length >= 10) {
+            long header =
+                    java.nio.ByteBuffer.wrap(bytes, 0, 8)
+                            .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                            .getLong();
+            if (header > 1 && header <= bytes.length - 8 && bytes[8] == '{') {
+                return "a safetensors weights file (pass it with --weights)";
+            }
+        }
+        if (bytes.length >= 4
+                && bytes[0] == 'P'
+                && bytes[1] == 'K'
+                && bytes[2] == 3
+                && bytes[3] == 4) {
+            return "a ZIP archive (a PyTorch checkpoint?)";
+        }
+        if (bytes.length >= 2 && (bytes[0] & 0xff) == 0x1f && (bytes[1] & 0xff) == 0x8b) {
+            return "a gzip-compressed file (decompress it first)";
+        }
+        if (bytes.length >= 2 && (bytes[0] & 0xff) == 0x80 && bytes[1] >= 2 && bytes[1] <= 5) {
+            return "a Python pickle";
+        }
+        if (bytes.length >= 2 && bytes[0] == 0x08 && (bytes[1] & 0xff) < 0x20) {
+            return "a binary protobuf file such as an ONNX model (the model is the first argument)";
+        }
+        return null;
     }
 
     /**

@@ -29,11 +29,11 @@ import picocli.CommandLine.Spec;
         name = "apply",
         mixinStandardHelpOptions = true,
         description = {
-            "Restructures MODEL as a decomposition-info file says.",
-            "Each listed Conv2d becomes two convs; writes DIR/<model>_decomposed.onnx. With --weights,",
-            "loads the decomposed",
-            "Conv2d weights (for example decomposed_weights.safetensors); without, the new convs",
-            "get fresh random weights, to be trained or loaded elsewhere."
+            "Restructures MODEL as a decomposition-info file says: each listed Conv2d becomes two"
+                    + " convs; writes DIR/<model>_decomposed.onnx. With --weights, loads the"
+                    + " decomposed Conv2d weights (for example decomposed_weights.safetensors);"
+                    + " without, the new convs get fresh random weights, to be trained or loaded"
+                    + " elsewhere."
         })
 final class ApplyCommand implements Callable<Integer> {
     @Spec private CommandSpec spec;

@@ -3,6 +3,8 @@ package org.amct.cli.command;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,6 +19,7 @@ import org.amct.api.exception.DecompositionException;
 import org.amct.api.graph.ModelGraph;
 import org.amct.api.report.HtmlReport;
 import org.amct.api.report.JsonReport;
+import org.amct.api.report.ReportContext;
 import org.amct.calibration.FidelityReport;
 import org.amct.onnx.OnnxModel;
 import org.amct.onnx.UnmappedConv;
@@ -40,7 +43,9 @@ import picocli.CommandLine.Spec;
             "  decomposed_weights.safetensors   the Conv2d weights with PyTorch names (idem)",
             "  report.json                      per layer: mode, rank, shapes, parameters, error;",
             "                                   the fidelity with --verify",
-            "  report.html                      spectra and size charts (with --report-html)"
+            "  report.html                      the report to decide with (with --report-html)",
+            "When no layer is eligible, it says so with the reasons counted and writes only the"
+                    + " reports (the unchanged model too with --write-unchanged)."
         })
 final class DecomposeCommand implements Callable<Integer> {
     static final String INFO_FILE = "decompose_info.json";
@@ -74,12 +79,31 @@ final class DecomposeCommand implements Callable<Integer> {
                             + " parameters and MACs before and after, for a browser.")
     private boolean reportHtml;
 
+    @Option(
+            names = "--write-unchanged",
+            description =
+                    "Write <model>_decomposed.onnx even when no layer is eligible (an unchanged"
+                            + " copy).")
+    private boolean writeUnchanged;
+
     @Mixin private BackendOptions backendOptions;
 
     @Mixin private CalibrationOptions calibration;
 
+    private ProgressBar progress;
+
     @Override
     public Integer call() throws IOException {
+        try {
+            return decompose();
+        } finally {
+            if (progress != null) {
+                progress.close();
+            }
+        }
+    }
+
+    private Integer decompose() throws IOException {
         Inputs.readable(model, "model");
         double minCosine = calibration.minimumCosine().orElse(Double.NaN);
         String onnxName = Inputs.stem(model) + "_decomposed.onnx";
@@ -107,7 +131,7 @@ final class DecomposeCommand implements Callable<Integer> {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             Optional<FidelityReport> fidelity =
-                    writeOutputs(folder, onnxName, onnx, result, seconds, minCosine);
+                    writeOutputs(folder, onnxName, onnx, result, seconds, start, minCosine);
             // All outputs appear together, or none (a failure above leaves DIR as it was).
             List<Path> written = folder.commit();
             print(
@@ -132,8 +156,15 @@ final class DecomposeCommand implements Callable<Integer> {
                 backendOptions
                         .apply(DecompositionOptions.builder())
                         .decomposeInfoFile(folder.resolve(INFO_FILE));
-        if (parent.isInteractive()) {
-            options.progress(new ProgressBar(spec.commandLine().getErr()));
+        if (parent.isInteractive() || parent.isVerbose()) {
+            progress =
+                    new ProgressBar(
+                            spec.commandLine().getErr(),
+                            parent.isInteractive(),
+                            ProgressBar.width(System.getenv("COLUMNS")),
+                            System::nanoTime,
+                            true);
+            options.progress(progress);
         }
         if (calibration.calibrated()) {
             options.dataAware(
@@ -153,9 +184,12 @@ final class DecomposeCommand implements Callable<Integer> {
             OnnxModel onnx,
             DecompositionResult result,
             double seconds,
+            long startNanos,
             double minCosine)
             throws IOException {
-        onnx.write(result.model(), folder.resolve(onnxName));
+        if (!result.changes().isEmpty() || writeUnchanged) {
+            onnx.write(result.model(), folder.resolve(onnxName));
+        }
         if (!result.changes().isEmpty()) {
             writeWeights(folder, result.model());
         }
@@ -174,12 +208,42 @@ final class DecomposeCommand implements Callable<Integer> {
                         : plain;
         folder.write(REPORT_FILE, out -> out.write(report));
         if (reportHtml) {
-            HtmlReport.write(result, folder.resolve(REPORT_HTML_FILE));
+            ReportContext context =
+                    ReportContext.builder()
+                            .model(model.getFileName().toString())
+                            .version(AmctVersion.version())
+                            .date(Instant.now().minusNanos(System.nanoTime() - startNanos))
+                            .commandLine(commandLine())
+                            .build();
+            // The info file is staged now; the report names where it will be.
+            DecompositionResult shown =
+                    new DecompositionResult(
+                            result.model(),
+                            result.changes(),
+                            result.backend(),
+                            result.layers(),
+                            result.skipped(),
+                            result.decomposeInfoFile().map(f -> output.resolve(f.getFileName())));
+            HtmlReport.write(shown, context, folder.resolve(REPORT_HTML_FILE));
             if (fidelity.isPresent()) {
                 FidelityOutput.addToHtml(folder.resolve(REPORT_HTML_FILE), fidelity.get());
             }
         }
         return fidelity;
+    }
+
+    /** The command line as typed, quoted for a POSIX shell where needed. */
+    private String commandLine() {
+        StringBuilder line = new StringBuilder("amct");
+        for (String arg : spec.root().commandLine().getParseResult().originalArgs()) {
+            line.append(' ');
+            if (arg.matches("[A-Za-z0-9_./:=,+@%-]+")) {
+                line.append(arg);
+            } else {
+                line.append('\'').append(arg.replace("'", "'\\''")).append('\'');
+            }
+        }
+        return line.toString();
     }
 
     private Path writeWeights(OutputFolder folder, ModelGraph decomposed) throws IOException {
@@ -197,12 +261,10 @@ final class DecomposeCommand implements Callable<Integer> {
             double seconds,
             List<Path> written) {
         if (result.layers().isEmpty()) {
-            out.println(
-                    "No Conv2d layer is eligible for decomposition: the model is written"
-                            + " unchanged, with a report; no decomposition info or weights.");
-        } else {
-            LayerTable.decomposed(out, result.layers());
+            nothingToDecompose(out, onnx, result, written);
+            return;
         }
+        LayerTable.decomposed(out, result.layers());
         if (!result.skipped().isEmpty()) {
             out.println("Left unchanged:");
             for (SkippedLayer skipped : result.skipped()) {
@@ -215,7 +277,7 @@ final class DecomposeCommand implements Callable<Integer> {
         out.printf(
                 Locale.ROOT,
                 "Decomposed %d of %d Conv2d layers on backend '%s' (%s) in %.2f s;"
-                        + " Conv2d parameters %,d -> %,d (%.1f%%)%n",
+                        + " Conv2d parameters %,d -> %,d: %.1f%% kept%n",
                 result.layers().size(),
                 result.layers().size() + result.skipped().size(),
                 result.backend().id(),
@@ -224,6 +286,45 @@ final class DecomposeCommand implements Callable<Integer> {
                 totals.paramsBefore(),
                 totals.paramsAfter(),
                 100.0 * totals.paramsAfter() / Math.max(1, totals.paramsBefore()));
+        written.forEach(file -> out.println("Wrote " + file));
+    }
+
+    private static void nothingToDecompose(
+            PrintWriter out, OnnxModel onnx, DecompositionResult result, List<Path> written) {
+        int convs = result.skipped().size();
+        Map<String, Integer> reasons = new LinkedHashMap<>();
+        result.skipped().forEach(s -> reasons.merge(s.reason(), 1, Integer::sum));
+        StringBuilder counted = new StringBuilder();
+        reasons.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .forEach(
+                        e ->
+                                counted.append(counted.length() == 0 ? "" : "; ")
+                                        .append(e.getValue())
+                                        .append(" x ")
+                                        .append(e.getKey()));
+        out.println(
+                "Nothing to decompose: "
+                        + (convs == 0
+                                ? "the model has no Conv2d layer"
+                                : "none of the "
+                                        + convs
+                                        + " Conv2d layers is eligible ("
+                                        + counted
+                                        + ")")
+                        + (onnx.unmappedConvs().isEmpty()
+                                ? ""
+                                : "; "
+                                        + onnx.unmappedConvs().size()
+                                        + " other Conv nodes are not Conv2d layers")
+                        + ".");
+        boolean modelWritten =
+                written.stream().anyMatch(p -> p.getFileName().toString().endsWith(".onnx"));
+        out.println(
+                modelWritten
+                        ? "The model is written unchanged (--write-unchanged), with the report."
+                        : "No model written (add --write-unchanged for an unchanged copy); the"
+                                + " report says the same.");
         written.forEach(file -> out.println("Wrote " + file));
     }
 }
