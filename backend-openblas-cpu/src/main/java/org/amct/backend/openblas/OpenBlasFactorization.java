@@ -29,9 +29,10 @@ import org.slf4j.LoggerFactory;
  * tridiagonal {@code T} by {@code dsytrd} ({@code 4/3 n^3}), and all eigenvalues of {@code T} by
  * {@code dsterf} ({@code O(n^2)}); the singular values are {@code 2^e sqrt(max(lambda, 0))},
  * descending. {@code T} and the Householder reflectors of {@code Q} are kept. {@code truncate(r)}:
- * the top {@code r} eigenvectors of {@code T} by {@code dstemr} (MRRR, {@code O(n r)}), {@code P =
- * Q Z} by {@code dormtr} ({@code 2 n^2 r}), and {@code P^T A} by {@code dgemm} ({@code 2 n m r}),
- * scaled back by {@code 2^e}.
+ * the top {@code r} eigenvectors of {@code T} by inverse iteration from the known eigenvalues
+ * ({@code dstein}, {@code O(n r)}; MRRR by {@code dstemr} when the wanted eigenvalues are
+ * clustered, see {@link OpenBlasTridiagonal}), {@code P = Q Z} by {@code dormtr} ({@code 2 n^2 r}),
+ * and {@code P^T A} by {@code dgemm} ({@code 2 n m r}), scaled back by {@code 2^e}.
  *
  * <p>Memory, in doubles beyond the input {@code A} (which is only read, never copied whole), with
  * {@code b = min(m, max(64, 2^22 / n))} the columns of a streamed block:
@@ -44,8 +45,8 @@ import org.slf4j.LoggerFactory;
  *       e, tau}, the singular values);
  *   <li>{@code truncate(r)}: peak {@code n^2 + 4n} (kept) {@code + n r} (eigenvectors {@code Z},
  *       then {@code P}) {@code + n r + r m} (the returned {@code P} and {@code P^T A} on the Java
- *       heap) {@code + b (n + r)} (a block and its product) {@code + 33n + 32r} ({@code dstemr}'s
- *       and {@code dormtr}'s workspaces, the copies of {@code d, e}).
+ *       heap) {@code + b (n + r)} (a block and its product) {@code + 33n + 32r} ({@code dstein}'s
+ *       or {@code dstemr}'s and {@code dormtr}'s workspaces, the copies of {@code d, e}).
  * </ul>
  *
  * So the peak is {@code n^2 + 2 n r + r m + b (n + r) + O(n)}: for the ranks the decomposition
