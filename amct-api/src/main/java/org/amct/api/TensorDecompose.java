@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.amct.api.backend.BackendCatalog;
 import org.amct.api.backend.BackendRequest;
 import org.amct.api.backend.BackendSelection;
+import org.amct.api.backend.ThreadPolicy;
 import org.amct.api.decompose.DecomposedLayer;
 import org.amct.api.decompose.Eligibility;
 import org.amct.api.decompose.LayerDecomposer;
@@ -103,7 +104,9 @@ public final class TensorDecompose {
         sortConvs(model, eligible, skipped);
         DecompositionResult result;
         try (ComputeBackend backend =
-                selection.provider().open(new BackendOptions(options.threads()))) {
+                selection
+                        .provider()
+                        .open(new BackendOptions(ThreadPolicy.resolve(options.threads())))) {
             BackendInfo info =
                     new BackendInfo(
                             backend.id().value(),
@@ -253,7 +256,9 @@ public final class TensorDecompose {
             BackendSelection selection =
                     BackendCatalog.discover().select(BackendRequest.resolve(options.backend()));
             try (ComputeBackend backend =
-                    selection.provider().open(new BackendOptions(options.threads()))) {
+                    selection
+                            .provider()
+                            .open(new BackendOptions(ThreadPolicy.resolve(options.threads())))) {
                 eligible.forEach(
                         (name, conv) ->
                                 ranks.put(name, LayerDecomposer.rankOf(name, conv, backend)));
