@@ -6,8 +6,8 @@ import org.amct.api.graph.DType;
 import org.amct.api.graph.Tensor;
 import org.amct.spi.BackendException;
 import org.amct.spi.ComputeBackend;
-import org.amct.spi.DenseMatrix;
 import org.amct.spi.Factorization;
+import org.amct.spi.MatrixSource;
 import org.amct.spi.SvdResult;
 
 /**
@@ -31,10 +31,10 @@ public final class LayerDecomposer {
     public static DecomposedLayer decompose(
             String name, Conv2d conv, ComputeBackend backend, boolean fullRank) {
         long start = System.nanoTime();
-        checkFinite(name, conv.weight());
         Unfolding unfolding = Unfolding.of(conv);
-        DenseMatrix a = unfolding.matrix(conv.weight());
-        try (Factorization factorization = backend.factorize(a)) {
+        UnfoldedWeight a = unfolding.source(conv.weight());
+        checkFinite(name, conv.weight(), a);
+        try (Factorization factorization = backend.factorize((MatrixSource) a)) {
             double[] s = factorization.singularValues();
             checkSpectrum(name, s, unfolding, backend);
             RankChoice choice =
@@ -106,9 +106,10 @@ public final class LayerDecomposer {
      * @throws DecompositionException if the weight holds NaN or infinity, or the backend fails
      */
     public static int rankOf(String name, Conv2d conv, ComputeBackend backend) {
-        checkFinite(name, conv.weight());
         Unfolding unfolding = Unfolding.of(conv);
-        try (Factorization factorization = backend.factorize(unfolding.matrix(conv.weight()))) {
+        UnfoldedWeight a = unfolding.source(conv.weight());
+        checkFinite(name, conv.weight(), a);
+        try (Factorization factorization = backend.factorize((MatrixSource) a)) {
             double[] s = factorization.singularValues();
             checkSpectrum(name, s, unfolding, backend);
             return RankSelector.choose(
@@ -130,8 +131,8 @@ public final class LayerDecomposer {
         }
     }
 
-    private static void checkFinite(String name, Tensor weight) {
-        long bad = weight.firstNonFiniteIndex();
+    private static void checkFinite(String name, Tensor weight, UnfoldedWeight a) {
+        long bad = a.firstNonFiniteIndex();
         if (bad >= 0) {
             throw new DecompositionException(
                     "Layer '"
@@ -167,10 +168,11 @@ public final class LayerDecomposer {
     /**
      * {@code ||A - P P^T A|| / ||A||}; 0 for an all-zero matrix. Since {@code P} has orthonormal
      * columns this is {@code sqrt(||A||^2 - ||P^T A||^2) / ||A||}, which is cheap but loses
-     * accuracy to cancellation when the error is tiny; then the residual is formed explicitly.
+     * accuracy to cancellation when the error is tiny; then the residual is formed explicitly, a
+     * block of columns of {@code A} at a time.
      */
-    static double relativeError(DenseMatrix a, SvdResult svd) {
-        double total = sumOfSquares(a.backingArray());
+    static double relativeError(UnfoldedWeight a, SvdResult svd) {
+        double total = a.sumOfSquares();
         if (total == 0) {
             return 0.0;
         }
@@ -184,25 +186,35 @@ public final class LayerDecomposer {
 
     private static final double CANCELLATION_LIMIT = 1e-6;
 
-    /** {@code ||A - P C||^2}, one row of the product at a time. */
-    private static double residualSquares(DenseMatrix a, SvdResult svd) {
+    /** The columns of {@code A} read at once when the residual is formed. */
+    private static final int RESIDUAL_BLOCK = 256;
+
+    /** {@code ||A - P C||^2}, one block of columns of {@code A} at a time. */
+    private static double residualSquares(MatrixSource a, SvdResult svd) {
         double[] p = svd.leftVectors().backingArray();
         double[] c = svd.projection().backingArray();
-        double[] values = a.backingArray();
+        int n = a.rows();
         int m = a.cols();
         int r = svd.rank();
-        double[] row = new double[m];
+        int width = Math.min(m, RESIDUAL_BLOCK);
+        double[] block = new double[n * width];
         double sum = 0;
-        for (int i = 0; i < a.rows(); i++) {
-            System.arraycopy(values, i * m, row, 0, m);
-            for (int k = 0; k < r; k++) {
-                double weight = p[i * r + k];
-                int offset = k * m;
-                for (int j = 0; j < m; j++) {
-                    row[j] -= weight * c[offset + j];
+        for (int first = 0; first < m; first += width) {
+            int count = Math.min(width, m - first);
+            a.readColumns(first, count, block);
+            for (int i = 0; i < n; i++) {
+                int row = i * count;
+                for (int k = 0; k < r; k++) {
+                    double weight = p[i * r + k];
+                    int offset = k * m + first;
+                    for (int j = 0; j < count; j++) {
+                        block[row + j] -= weight * c[offset + j];
+                    }
+                }
+                for (int j = 0; j < count; j++) {
+                    sum += block[row + j] * block[row + j];
                 }
             }
-            sum += sumOfSquares(row);
         }
         return sum;
     }

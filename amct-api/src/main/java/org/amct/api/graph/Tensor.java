@@ -236,6 +236,36 @@ public final class Tensor {
     }
 
     /**
+     * Copies a run of consecutive elements as doubles, without the per-element checks of {@link
+     * #getDouble(long)}: the bulk read that unfolding a weight into a matrix uses.
+     *
+     * @param from the flat index of the first element
+     * @param count how many, {@code >= 0}
+     * @param target where to write them
+     * @param offset the index in {@code target} of the first one
+     * @throws IndexOutOfBoundsException if the run or the target range is out of bounds
+     */
+    public void readDoubles(long from, int count, double[] target, int offset) {
+        Objects.checkFromIndexSize(from, count, numel);
+        Objects.checkFromIndexSize(offset, count, target.length);
+        int first = (int) from;
+        switch (dtype) {
+            case FLOAT32 -> {
+                java.nio.FloatBuffer floats = data.asFloatBuffer();
+                for (int k = 0; k < count; k++) {
+                    target[offset + k] = floats.get(first + k);
+                }
+            }
+            case FLOAT64 -> data.asDoubleBuffer().get(first, target, offset, count);
+            default -> {
+                for (int k = 0; k < count; k++) {
+                    target[offset + k] = getDouble(first + k);
+                }
+            }
+        }
+    }
+
+    /**
      * All elements as doubles.
      *
      * @return a new array of length {@code numel()}

@@ -12,6 +12,7 @@ import java.util.Objects;
 import org.amct.spi.BackendException;
 import org.amct.spi.DenseMatrix;
 import org.amct.spi.Factorization;
+import org.amct.spi.MatrixSource;
 import org.amct.spi.SvdResult;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.Pointer;
@@ -64,7 +65,7 @@ import org.slf4j.LoggerFactory;
 final class OpenBlasFactorization implements Factorization {
     private static final Logger LOG = LoggerFactory.getLogger(OpenBlasFactorization.class);
 
-    private final DenseMatrix a;
+    private final MatrixSource a;
     private final int rows;
     private final int cols;
     private final int exponent;
@@ -74,7 +75,7 @@ final class OpenBlasFactorization implements Factorization {
     private OpenBlasTridiagonal tridiagonal;
     private boolean closed;
 
-    private OpenBlasFactorization(DenseMatrix a, int exponent, Runnable threadSetting) {
+    private OpenBlasFactorization(MatrixSource a, int exponent, Runnable threadSetting) {
         this.a = a;
         this.rows = a.rows();
         this.cols = a.cols();
@@ -89,13 +90,14 @@ final class OpenBlasFactorization implements Factorization {
      * Factorizes {@code a}: all singular values, and the tridiagonal form kept for {@link
      * #truncate}.
      *
-     * @param a the {@code n x m} matrix, {@code 1 <= n <= m}, finite; not modified
+     * @param a the {@code n x m} matrix, {@code 1 <= n <= m}, finite; not modified, read again by
+     *     {@link #truncate}
      * @param threadSetting sets OpenBLAS's thread count; run before each native step
      * @return the factorization, owned by the caller
      * @throws IllegalArgumentException if the shape is wrong or an element is NaN or infinite
      * @throws BackendException if a native routine fails
      */
-    static OpenBlasFactorization compute(DenseMatrix a, Runnable threadSetting) {
+    static OpenBlasFactorization compute(MatrixSource a, Runnable threadSetting) {
         Objects.requireNonNull(threadSetting, "threadSetting");
         if (a.rows() == 0 || a.rows() > a.cols()) {
             throw new IllegalArgumentException(
@@ -164,21 +166,38 @@ final class OpenBlasFactorization implements Factorization {
      * The exponent {@code e} of the power of two that {@code A} is divided by: that of its largest
      * absolute element, at least {@link Double#MIN_EXPONENT} so that {@code 2^-e} is a double.
      */
-    private static int scaleExponent(DenseMatrix a) {
-        double[] data = a.backingArray();
-        double max = 0.0;
-        for (int i = 0; i < data.length; i++) {
-            double magnitude = Math.abs(data[i]);
-            if (!(magnitude <= Double.MAX_VALUE)) {
-                throw new IllegalArgumentException(
-                        String.format(
-                                "Backend 'openblas': element (%d, %d) of the %d x %d matrix is %s;"
-                                        + " only finite matrices can be factorized",
-                                i / a.cols(), i % a.cols(), a.rows(), a.cols(), data[i]));
-            }
-            max = Math.max(max, magnitude);
+    private static int scaleExponent(MatrixSource a) {
+        double max = a.maxAbs();
+        if (!(max <= Double.MAX_VALUE)) {
+            throw nonFinite(a);
         }
         return max == 0.0 ? 0 : Math.max(Math.getExponent(max), Double.MIN_EXPONENT);
+    }
+
+    /** The error naming the first non-finite element in row-major order (the slow path). */
+    private static IllegalArgumentException nonFinite(MatrixSource a) {
+        int rows = a.rows();
+        int cols = a.cols();
+        int width = OpenBlasColumnBlocks.width(rows, cols);
+        double[] block = new double[rows * width];
+        long first = Long.MAX_VALUE;
+        double value = Double.NaN;
+        for (int start = 0; start < cols; start += width) {
+            int count = Math.min(width, cols - start);
+            a.readColumns(start, count, block);
+            for (int i = 0; i < rows * count; i++) {
+                long index = (long) (i / count) * cols + start + i % count;
+                if (!Double.isFinite(block[i]) && index < first) {
+                    first = index;
+                    value = block[i];
+                }
+            }
+        }
+        return new IllegalArgumentException(
+                String.format(
+                        "Backend 'openblas': element (%d, %d) of the %d x %d matrix is %s;"
+                                + " only finite matrices can be factorized",
+                        first / cols, first % cols, rows, cols, value));
     }
 
     /** Forms {@code G}, reduces it to tridiagonal form and computes the singular values. */
