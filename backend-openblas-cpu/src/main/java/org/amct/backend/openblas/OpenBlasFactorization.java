@@ -39,9 +39,9 @@ import org.slf4j.LoggerFactory;
  * {@code b = min(m, max(64, 2^22 / n))} the columns of a streamed block:
  *
  * <ul>
- *   <li>{@code factorize}: peak {@code n^2} ({@code G}) {@code + n b} (block) {@code + 5n} ({@code
- *       d, e, tau} and the copies {@code dsterf} overwrites) {@code + 32n} ({@code dsytrd}'s
- *       workspace);
+ *   <li>{@code factorize}: peak {@code n^2} ({@code G}) {@code + n b} (a block; as much again on
+ *       the Java heap, staged) {@code + 5n} ({@code d, e, tau} and the copies {@code dsterf}
+ *       overwrites) {@code + 32n} ({@code dsytrd}'s workspace);
  *   <li>kept until {@link #close()}: {@code n^2 + 4n} ({@code G} holding the reflectors, {@code d,
  *       e, tau}, the singular values);
  *   <li>{@code truncate(r)}: peak {@code n^2 + 4n} (kept) {@code + n r} (eigenvectors {@code Z},
