@@ -18,6 +18,9 @@ public final class Tensor {
     private final long numel;
     private final ByteBuffer data;
 
+    /** The floats {@link #readDoubles} copies at once before widening them. */
+    private static final int READ_CHUNK = 1 << 14;
+
     private Tensor(DType dtype, int[] shape, ByteBuffer data) {
         this.dtype = Objects.requireNonNull(dtype, "dtype");
         this.shape = shape.clone();
@@ -251,9 +254,15 @@ public final class Tensor {
         int first = (int) from;
         switch (dtype) {
             case FLOAT32 -> {
+                // a bulk copy into floats (a memory copy for little-endian data), then widening
                 java.nio.FloatBuffer floats = data.asFloatBuffer();
-                for (int k = 0; k < count; k++) {
-                    target[offset + k] = floats.get(first + k);
+                float[] chunk = new float[Math.min(count, READ_CHUNK)];
+                for (int done = 0; done < count; done += chunk.length) {
+                    int length = Math.min(chunk.length, count - done);
+                    floats.get(first + done, chunk, 0, length);
+                    for (int k = 0; k < length; k++) {
+                        target[offset + done + k] = chunk[k];
+                    }
                 }
             }
             case FLOAT64 -> data.asDoubleBuffer().get(first, target, offset, count);
