@@ -218,6 +218,46 @@ final class OpenBlasTridiagonal implements AutoCloseable {
     }
 
     /**
+     * The eigenvectors of {@code T} (not of {@code G}: {@code Q} is not applied) for its {@code
+     * count} largest eigenvalues by the given route, whatever the spectrum: for benchmarks and
+     * tests that compare the routes.
+     *
+     * @param count how many, {@code 1 <= count <= n}
+     * @param forced the route to take
+     * @return a column-major {@code n x count} native buffer, owned by the caller
+     * @throws BackendException if the routine fails or, for inverse iteration, does not converge
+     * @throws IllegalStateException if {@link #eigenvalues()} was not called first
+     */
+    DoublePointer tridiagonalVectors(int count, VectorRoute forced) {
+        if (ascending == null) {
+            throw new IllegalStateException("eigenvalues() must be called before the vectors");
+        }
+        DoublePointer vectors = OpenBlasBuffers.allocate((long) order * count);
+        boolean complete = false;
+        try {
+            if (forced == VectorRoute.MRRR) {
+                relativelyRobustRepresentations(count, vectors);
+            } else {
+                int failed = inverseIteration(count, vectors);
+                if (failed != 0) {
+                    throw new BackendException(
+                            "Backend 'openblas': LAPACKE_dstein left "
+                                    + failed
+                                    + " eigenvectors of the tridiagonal form of "
+                                    + context
+                                    + " unconverged");
+                }
+            }
+            complete = true;
+            return vectors;
+        } finally {
+            if (!complete) {
+                vectors.close();
+            }
+        }
+    }
+
+    /**
      * How the last {@link #topEigenvectors} call computed the eigenvectors of {@code T}.
      *
      * @return the route, or {@code null} before the first call
