@@ -1,6 +1,7 @@
 package org.amct.api.decompose;
 
 import org.amct.api.exception.DecompositionException;
+import org.amct.api.exception.ErrorCategory;
 import org.amct.api.graph.Conv2d;
 import org.amct.api.graph.DType;
 import org.amct.api.graph.Tensor;
@@ -62,6 +63,7 @@ public final class LayerDecomposer {
                     seconds);
         } catch (BackendException e) {
             throw new DecompositionException(
+                    ErrorCategory.BACKEND,
                     "Layer '"
                             + name
                             + "': backend '"
@@ -121,6 +123,7 @@ public final class LayerDecomposer {
                     .rank();
         } catch (BackendException e) {
             throw new DecompositionException(
+                    ErrorCategory.BACKEND,
                     "Layer '"
                             + name
                             + "': backend '"
@@ -155,13 +158,15 @@ public final class LayerDecomposer {
         }
         if (!valid) {
             throw new DecompositionException(
+                    ErrorCategory.BACKEND,
                     "Layer '"
                             + name
                             + "': backend '"
                             + backend.id()
                             + "' returned an invalid spectrum (expected "
                             + unfolding.rows()
-                            + " finite, non-negative, descending values). This is a backend bug.");
+                            + " finite, non-negative, descending values). This is a backend bug.",
+                    null);
         }
     }
 
