@@ -5,10 +5,10 @@ import org.amct.api.graph.Tensor;
 import org.amct.spi.MatrixSource;
 
 /**
- * The unfolded matrix {@code A} of a layer's weight (ALGORITHM.md section 2) as a {@link
- * MatrixSource}: each block of columns is computed from the weight tensor, in its own dtype, when a
- * backend reads it, so that no float64 copy of the whole layer exists unless a backend asks for
- * one. The weight is read a run of whole kernels at a time, in storage order.
+ * The unfolded matrix {@code A} of a layer's weight (docs/design/ALGORITHM.md section 2) as a
+ * {@link MatrixSource}: each block of columns is computed from the weight tensor, in its own dtype,
+ * when a backend reads it, so that no float64 copy of the whole layer exists unless a backend asks
+ * for one. The weight is read a run of whole kernels at a time, in storage order.
  *
  * <p>Also holds the weight's statistics from one pass over it: the first non-finite element, the
  * largest magnitude (the backends' scaling) and the sum of squares ({@code ||A||_F^2}, for the

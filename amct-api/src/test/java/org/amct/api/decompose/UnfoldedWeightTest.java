@@ -15,8 +15,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The streamed unfolding gives, block by block, exactly the matrix of ALGORITHM.md section 2:
- * {@code A[j*s2 + p, i*s3 + q] = T[i, j, p, q]}, in every mode and for every block split.
+ * The streamed unfolding gives, block by block, exactly the matrix of docs/design/ALGORITHM.md
+ * section 2: {@code A[j*s2 + p, i*s3 + q] = T[i, j, p, q]}, in every mode and for every block
+ * split.
  */
 class UnfoldedWeightTest {
 
