@@ -9,6 +9,7 @@ import static org.bytedeco.openblas.global.openblas.cblas_dscal;
 import static org.bytedeco.openblas.global.openblas.cblas_dsyrk;
 
 import java.util.Objects;
+import org.amct.spi.BackendChecks;
 import org.amct.spi.BackendException;
 import org.amct.spi.DenseMatrix;
 import org.amct.spi.Factorization;
@@ -99,15 +100,11 @@ final class OpenBlasFactorization implements Factorization {
      */
     static OpenBlasFactorization compute(MatrixSource a, Runnable threadSetting) {
         Objects.requireNonNull(threadSetting, "threadSetting");
-        if (a.rows() == 0 || a.rows() > a.cols()) {
-            throw new IllegalArgumentException(
-                    "Backend 'openblas' factorizes n x m matrices with 1 <= n <= m, got "
-                            + a.rows()
-                            + " x "
-                            + a.cols());
-        }
-        OpenBlasFactorization factorization =
-                new OpenBlasFactorization(a, scaleExponent(a), threadSetting);
+        BackendChecks.requireFactorizable(OpenBlasBackendProvider.ID, a);
+        int exponent =
+                BackendChecks.scaleExponent(
+                        BackendChecks.requireFinite(OpenBlasBackendProvider.ID, a));
+        OpenBlasFactorization factorization = new OpenBlasFactorization(a, exponent, threadSetting);
         boolean complete = false;
         try {
             factorization.reduce();
@@ -127,15 +124,8 @@ final class OpenBlasFactorization implements Factorization {
 
     @Override
     public SvdResult truncate(int rank) {
-        if (closed) {
-            throw new IllegalStateException("This factorization of backend 'openblas' is closed");
-        }
-        if (rank < 1 || rank > rows) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "rank must be in [1, %d] for a %d x %d matrix, got %d",
-                            rows, rows, cols, rank));
-        }
+        BackendChecks.requireFactorizationOpen(OpenBlasBackendProvider.ID, closed);
+        BackendChecks.requireRank(OpenBlasBackendProvider.ID, rank, rows, cols);
         threadSetting.run();
         long start = System.nanoTime();
         try (DoublePointer vectors = tridiagonal.topEigenvectors(rank)) {
@@ -160,44 +150,6 @@ final class OpenBlasFactorization implements Factorization {
             tridiagonal.close();
             tridiagonal = null;
         }
-    }
-
-    /**
-     * The exponent {@code e} of the power of two that {@code A} is divided by: that of its largest
-     * absolute element, at least {@link Double#MIN_EXPONENT} so that {@code 2^-e} is a double.
-     */
-    private static int scaleExponent(MatrixSource a) {
-        double max = a.maxAbs();
-        if (!(max <= Double.MAX_VALUE)) {
-            throw nonFinite(a);
-        }
-        return max == 0.0 ? 0 : Math.max(Math.getExponent(max), Double.MIN_EXPONENT);
-    }
-
-    /** The error naming the first non-finite element in row-major order (the slow path). */
-    private static IllegalArgumentException nonFinite(MatrixSource a) {
-        int rows = a.rows();
-        int cols = a.cols();
-        int width = OpenBlasColumnBlocks.width(rows, cols);
-        double[] block = new double[rows * width];
-        long first = Long.MAX_VALUE;
-        double value = Double.NaN;
-        for (int start = 0; start < cols; start += width) {
-            int count = Math.min(width, cols - start);
-            a.readColumns(start, count, block);
-            for (int i = 0; i < rows * count; i++) {
-                long index = (long) (i / count) * cols + start + i % count;
-                if (!Double.isFinite(block[i]) && index < first) {
-                    first = index;
-                    value = block[i];
-                }
-            }
-        }
-        return new IllegalArgumentException(
-                String.format(
-                        "Backend 'openblas': element (%d, %d) of the %d x %d matrix is %s;"
-                                + " only finite matrices can be factorized",
-                        first / cols, first % cols, rows, cols, value));
     }
 
     /** Forms {@code G}, reduces it to tridiagonal form and computes the singular values. */
