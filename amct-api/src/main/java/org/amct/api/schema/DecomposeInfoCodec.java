@@ -12,9 +12,12 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +27,7 @@ import java.util.List;
 import java.util.Set;
 import org.amct.api.decompose.LayerPlan;
 import org.amct.api.exception.DecompositionInfoException;
+import org.amct.api.exception.Quoted;
 import org.amct.api.io.AtomicFiles;
 
 /**
@@ -68,35 +72,38 @@ public final class DecomposeInfoCodec {
         long size = Files.size(file);
         if (size > MAX_FILE_BYTES) {
             throw new DecompositionInfoException(
-                    "Decomposition-info file '"
-                            + file
-                            + "' is "
+                    "Decomposition-info file "
+                            + Quoted.of(file)
+                            + " is "
                             + size
                             + " bytes, more than the "
                             + MAX_FILE_BYTES
                             + " a decomposition-info file may have (a few hundred bytes per"
                             + " layer). Is it the right file?");
         }
-        byte[] bytes = Files.readAllBytes(file);
-        String json;
-        try {
-            json =
-                    StandardCharsets.UTF_8
-                            .newDecoder()
-                            .onMalformedInput(CodingErrorAction.REPORT)
-                            .onUnmappableCharacter(CodingErrorAction.REPORT)
-                            .decode(ByteBuffer.wrap(bytes))
-                            .toString();
+        // Streamed through a strict UTF-8 decoder: the file is never held whole, as bytes or as
+        // characters (a 60 MB file would otherwise take 180 MB of heap before parsing starts).
+        CharsetDecoder utf8 =
+                StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT);
+        List<DecomposeInfoEntry> entries;
+        try (Reader reader =
+                new BufferedReader(new InputStreamReader(Files.newInputStream(file), utf8))) {
+            entries = MAPPER.readValue(reader, ENTRIES);
         } catch (CharacterCodingException e) {
             throw new DecompositionInfoException(
-                    "Decomposition-info file '"
-                            + file
-                            + "' is not UTF-8 text ("
+                    "Decomposition-info file "
+                            + Quoted.of(file)
+                            + " is not UTF-8 text ("
                             + e
                             + "). Decomposition-info files are JSON; is it the right file?",
                     e);
+        } catch (JsonProcessingException e) {
+            throw new DecompositionInfoException(locate(file.toString(), e), e);
         }
-        return parse(json, file.toString());
+        return check(entries, file.toString());
     }
 
     /**
@@ -114,33 +121,44 @@ public final class DecomposeInfoCodec {
         } catch (JsonProcessingException e) {
             throw new DecompositionInfoException(locate(source, e), e);
         }
+        return check(entries, source);
+    }
+
+    /** The entries as plans, after the checks that span entries. */
+    private static List<LayerPlan> check(List<DecomposeInfoEntry> entries, String source) {
         if (entries == null) {
             throw new DecompositionInfoException(
-                    "Decomposition-info file '" + source + "' holds null, expected a JSON list");
+                    "Decomposition-info file "
+                            + Quoted.of(source)
+                            + " holds null, expected a JSON list");
         }
         Set<String> names = new HashSet<>();
         for (int i = 0; i < entries.size(); i++) {
             DecomposeInfoEntry entry = entries.get(i);
             if (entry == null) {
                 throw new DecompositionInfoException(
-                        "Decomposition-info file '" + source + "', $[" + i + "]: entry is null");
+                        "Decomposition-info file "
+                                + Quoted.of(source)
+                                + ", $["
+                                + i
+                                + "]: entry is null");
             }
             if (!names.add(entry.oriLayerInfo().name())) {
                 throw new DecompositionInfoException(
-                        "Decomposition-info file '"
-                                + source
-                                + "', $["
+                        "Decomposition-info file "
+                                + Quoted.of(source)
+                                + ", $["
                                 + i
-                                + "].ori_layer_info.name: layer '"
-                                + entry.oriLayerInfo().name()
-                                + "' is listed twice");
+                                + "].ori_layer_info.name: layer "
+                                + Quoted.of(entry.oriLayerInfo().name())
+                                + " is listed twice");
             }
         }
         return entries.stream().map(DecomposeInfoEntry::toPlan).toList();
     }
 
     private static String locate(String source, JsonProcessingException e) {
-        StringBuilder where = new StringBuilder("Decomposition-info file '" + source + "'");
+        StringBuilder where = new StringBuilder("Decomposition-info file " + Quoted.of(source));
         JsonLocation location = e.getLocation();
         if (location != null && location.getLineNr() > 0) {
             where.append(", line ")
@@ -153,7 +171,7 @@ public final class DecomposeInfoCodec {
         }
         Throwable root = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
         String detail = root == e ? e.getOriginalMessage() : root.getMessage();
-        return where + ": " + detail;
+        return where + ": " + Quoted.text(detail, 4 * Quoted.MAX_CHARS);
     }
 
     private static String jsonPath(List<JsonMappingException.Reference> path) {
