@@ -16,8 +16,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.amct.api.exception.ModelFormatException;
 import org.amct.api.exception.Quoted;
 import org.amct.onnx.proto.OnnxProtos.AttributeProto;
@@ -49,6 +51,7 @@ final class ModelValidator {
 
     private final String source;
     private final Path modelFolder;
+    private final Set<Path> dataFiles = new LinkedHashSet<>();
 
     private ModelValidator(String source, Path modelFolder) {
         this.source = source;
@@ -62,14 +65,16 @@ final class ModelValidator {
      * @param proto the parsed model
      * @param modelFolder the model's folder, for external data
      * @param source the file name, for messages
+     * @return the real paths of the external data files the model's tensors name, in model order
      * @throws IOException if an external data file cannot be read
      * @throws ModelFormatException naming the first violation
      */
-    static void validate(byte[] bytes, ModelProto proto, Path modelFolder, String source)
+    static List<Path> validate(byte[] bytes, ModelProto proto, Path modelFolder, String source)
             throws IOException {
         ModelValidator validator = new ModelValidator(source, modelFolder);
         validator.strings(bytes);
         validator.graph(proto.getGraph(), "graph", true);
+        return List.copyOf(validator.dataFiles);
     }
 
     // ---- strings -----------------------------------------------------------------------------
@@ -267,7 +272,7 @@ final class ModelValidator {
             throws IOException {
         ExternalData data = ExternalData.of(tensor, where);
         if (size == null) {
-            data.resolve(modelFolder, where);
+            dataFiles.add(data.resolve(modelFolder, where));
             return;
         }
         long bytes = size.bytes(count);
@@ -280,6 +285,7 @@ final class ModelValidator {
                             + bytes);
         }
         Path file = data.resolve(modelFolder, where);
+        dataFiles.add(file);
         long fileSize;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             fileSize = channel.size();

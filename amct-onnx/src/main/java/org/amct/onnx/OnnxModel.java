@@ -51,15 +51,17 @@ public final class OnnxModel {
     private final List<ConvSite> sites;
     private final List<UnmappedConv> unmapped;
     private final ModelGraph graph;
+    private final List<Path> externalData;
 
     private OnnxModel(
             Path file,
-            ModelProto proto,
+            Parsed parsed,
             List<ConvSite> sites,
             List<UnmappedConv> unmapped,
             ModelGraph graph) {
         this.file = file;
-        this.proto = proto;
+        this.proto = parsed.proto();
+        this.externalData = parsed.externalData();
         this.sites = List.copyOf(sites);
         this.unmapped = List.copyOf(unmapped);
         this.graph = graph;
@@ -107,7 +109,8 @@ public final class OnnxModel {
     private static OnnxModel readChecked(Path file, LongSupplier availableHeap) throws IOException {
         String source = file.toString();
         Path folder = file.toAbsolutePath().getParent();
-        ModelProto proto = parse(file, source, folder, availableHeap);
+        Parsed parsed = parse(file, source, folder, availableHeap);
+        ModelProto proto = parsed.proto();
         GraphProto graph = proto.getGraph();
         ConstantValues constants = new ConstantValues(graph, folder, source);
         List<ConvSite> sites = new ArrayList<>();
@@ -125,7 +128,7 @@ public final class OnnxModel {
                 unmapped.size());
         Map<String, Conv2d> convs = new LinkedHashMap<>();
         sites.forEach(site -> convs.put(site.layer(), site.conv()));
-        return new OnnxModel(file, proto, sites, unmapped, LayerNames.tree(convs));
+        return new OnnxModel(file, parsed, sites, unmapped, LayerNames.tree(convs));
     }
 
     /** Reads one Conv node into {@code sites} or {@code unmapped}. */
@@ -166,8 +169,8 @@ public final class OnnxModel {
      * Before parsing, {@link WireScan} counts what the parse would build, so that a file that would
      * not fit in the heap is refused with a message.
      */
-    private static ModelProto parse(
-            Path file, String source, Path folder, LongSupplier availableHeap) throws IOException {
+    private static Parsed parse(Path file, String source, Path folder, LongSupplier availableHeap)
+            throws IOException {
         long size = Files.size(file);
         if (size == 0) {
             throw new ModelFormatException(
@@ -233,9 +236,11 @@ public final class OnnxModel {
         if (!proto.hasGraph()) {
             throw notOnnx(source, bytes, "it has no graph", null);
         }
-        ModelValidator.validate(bytes, proto, folder, source);
-        return proto;
+        return new Parsed(proto, ModelValidator.validate(bytes, proto, folder, source));
     }
+
+    /** A parsed and validated file, with the real paths of its external data files. */
+    private record Parsed(ModelProto proto, List<Path> externalData) {}
 
     /** The heap the JVM can still get, or {@link Long#MAX_VALUE} when it has no limit. */
     private static long availableHeap() {
@@ -300,6 +305,16 @@ public final class OnnxModel {
      */
     public Path file() {
         return file;
+    }
+
+    /**
+     * The external data files the model's tensors are read from (the model file holds the rest).
+     *
+     * @return their real paths (symbolic links resolved), each once, in model order; empty when
+     *     every tensor is in the model file
+     */
+    public List<Path> externalDataFiles() {
+        return externalData;
     }
 
     /**

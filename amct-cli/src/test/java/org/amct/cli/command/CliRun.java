@@ -15,17 +15,16 @@ record CliRun(int exitCode, String out, String err) {
     /** The example model of the repository, seen from the module's folder. */
     static final Path EXAMPLE = Path.of("..", "examples", "tiny_resnet.onnx");
 
-    /** A real model with no eligible layer (kept with the ONNX tests of amct-api). */
+    /** A real model with no eligible layer (kept with the tests of amct-onnx). */
     static final Path PADDLE =
             Path.of(
                     "..",
-                    "amct-api",
+                    "amct-onnx",
                     "src",
                     "test",
                     "resources",
                     "org",
                     "amct",
-                    "api",
                     "onnx",
                     "ch_ppocr_mobile_v2.0_cls_infer.onnx");
 
