@@ -49,6 +49,9 @@ final class ModelValidator {
     /** The most elements a tensor may declare: what one Java array or buffer can index. */
     static final long MAX_ELEMENTS = Integer.MAX_VALUE;
 
+    /** ONNX's STRING data type. */
+    private static final int STRING = 8;
+
     private final String source;
     private final Path modelFolder;
     private final Set<Path> dataFiles = new LinkedHashSet<>();
@@ -213,6 +216,13 @@ final class ModelValidator {
             return; // a part of a larger tensor: its length is the whole's business
         }
         ElementSize size = ElementSize.of(tensor.getDataType());
+        if (tensor.getDataType() == STRING
+                && (tensor.hasRawData() || tensor.getDataLocation() != 0)) {
+            throw new ModelFormatException(
+                    where
+                            + ": a STRING tensor keeps its values in string_data, not in "
+                            + (tensor.hasRawData() ? "raw_data" : "external data"));
+        }
         if (tensor.getDataLocation() == OnnxConstants.EXTERNAL) {
             external(tensor, count, size, where);
         } else if (tensor.getDataLocation() != 0) {
@@ -246,6 +256,7 @@ final class ModelValidator {
                     case "double_data" -> tensor.getDoubleDataCount();
                     case "int64_data" -> tensor.getInt64DataCount();
                     case "uint64_data" -> tensor.getUint64DataCount();
+                    case "string_data" -> tensor.getStringDataCount();
                     default -> tensor.getInt32DataCount();
                 };
         long expected = count * size.valuesPerElement();
@@ -336,7 +347,8 @@ final class ModelValidator {
                 case 15 -> new ElementSize(128, "double_data", 2, false); // COMPLEX128
                 case 17, 18, 19, 20 -> new ElementSize(8, "int32_data", 1, false); // FLOAT8*
                 case 21, 22, 23 -> new ElementSize(4, "int32_data", 1, true); // 4-bit
-                default -> null; // STRING (8) and types newer than this reader
+                case STRING -> new ElementSize(0, "string_data", 1, false); // no raw form
+                default -> null; // types newer than this reader
             };
         }
     }
