@@ -165,6 +165,25 @@ class InputsAreSacredTest {
     }
 
     @Test
+    void twoRunsOnTheSameInputWriteTheSameModelInfoAndWeights() throws IOException {
+        Path model = Files.copy(CliRun.EXAMPLE, in().resolve("tiny_resnet.onnx"));
+        Path a = temp.resolve("a");
+        Path b = temp.resolve("b");
+        // The same options: the thread count may change the last bits of the factors.
+        assertEquals(0, CliRun.of("decompose", model.toString(), "-o", a.toString()).exitCode());
+        assertEquals(0, CliRun.of("decompose", model.toString(), "-o", b.toString()).exitCode());
+        // report.json measures seconds, so it differs; everything else is byte for byte equal.
+        for (String name :
+                List.of(
+                        "tiny_resnet_decomposed.onnx",
+                        "decompose_info.json",
+                        "decomposed_weights.safetensors")) {
+            assertArrayEquals(
+                    Files.readAllBytes(a.resolve(name)), Files.readAllBytes(b.resolve(name)), name);
+        }
+    }
+
+    @Test
     void anEmptyOutputIsAUsageError() throws IOException {
         Path model = Files.copy(CliRun.EXAMPLE, in().resolve("tiny_resnet.onnx"));
         Path cwd = Path.of("").toAbsolutePath();
