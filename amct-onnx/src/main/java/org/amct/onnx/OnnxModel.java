@@ -103,7 +103,7 @@ public final class OnnxModel {
      * for the tensors decoded from them.
      */
     private static long estimatedHeap(long fileSize, long parsedBytes) {
-        return 2 * fileSize + parsedBytes + (64L << 20);
+        return 2 * fileSize + parsedBytes + (32L << 20);
     }
 
     private static OnnxModel readChecked(Path file, LongSupplier availableHeap) throws IOException {
