@@ -220,7 +220,7 @@ final class ModelValidator {
                 && (tensor.hasRawData() || tensor.getDataLocation() != 0)) {
             throw new ModelFormatException(
                     where
-                            + ": a STRING tensor keeps its values in string_data, not in "
+                            + ": data_type is 8 (STRING), whose values belong in string_data, not in "
                             + (tensor.hasRawData() ? "raw_data" : "external data"));
         }
         if (tensor.getDataLocation() == OnnxConstants.EXTERNAL) {
