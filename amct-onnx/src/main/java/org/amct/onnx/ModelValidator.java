@@ -223,6 +223,9 @@ final class ModelValidator {
                             + ": data_type is 8 (STRING), whose values belong in string_data, not in "
                             + (tensor.hasRawData() ? "raw_data" : "external data"));
         }
+        if (size != null) {
+            checkOneStorage(tensor, size, where);
+        }
         if (tensor.getDataLocation() == OnnxConstants.EXTERNAL) {
             external(tensor, count, size, where);
         } else if (tensor.getDataLocation() != 0) {
@@ -246,6 +249,52 @@ final class ModelValidator {
             }
         } else if (size != null) {
             typed(tensor, count, size, where);
+        }
+    }
+
+    /**
+     * Values in a typed field that does not belong to the data type, or in a typed field besides
+     * {@code raw_data}, would be carried into the output as they are: ONNX keeps a tensor's values
+     * in one place.
+     */
+    private static void checkOneStorage(TensorProto tensor, ElementSize size, String where) {
+        Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+        counts.put("float_data", tensor.getFloatDataCount());
+        counts.put("int32_data", tensor.getInt32DataCount());
+        counts.put("string_data", tensor.getStringDataCount());
+        counts.put("int64_data", tensor.getInt64DataCount());
+        counts.put("double_data", tensor.getDoubleDataCount());
+        counts.put("uint64_data", tensor.getUint64DataCount());
+        boolean elsewhere =
+                tensor.hasRawData() || tensor.getDataLocation() == OnnxConstants.EXTERNAL;
+        for (Map.Entry<String, Integer> field : counts.entrySet()) {
+            if (field.getValue() == 0) {
+                continue;
+            }
+            if (!field.getKey().equals(size.field())) {
+                throw new ModelFormatException(
+                        where
+                                + ": "
+                                + field.getKey()
+                                + " holds "
+                                + field.getValue()
+                                + " values but a tensor of "
+                                + OnnxConstants.dataTypeName(tensor.getDataType())
+                                + " keeps its values in "
+                                + size.field()
+                                + (size.bits() > 0 ? " or raw_data" : ""));
+            }
+            if (elsewhere) {
+                throw new ModelFormatException(
+                        where
+                                + ": "
+                                + field.getKey()
+                                + " holds "
+                                + field.getValue()
+                                + " values besides "
+                                + (tensor.hasRawData() ? "raw_data" : "external data")
+                                + "; a tensor keeps its values in one place");
+            }
         }
     }
 
@@ -345,7 +394,7 @@ final class ModelValidator {
                 case 13 -> new ElementSize(64, "uint64_data", 1, false); // UINT64
                 case 14 -> new ElementSize(64, "float_data", 2, false); // COMPLEX64
                 case 15 -> new ElementSize(128, "double_data", 2, false); // COMPLEX128
-                case 17, 18, 19, 20 -> new ElementSize(8, "int32_data", 1, false); // FLOAT8*
+                case 17, 18, 19, 20, 24 -> new ElementSize(8, "int32_data", 1, false); // FLOAT8*
                 case 21, 22, 23 -> new ElementSize(4, "int32_data", 1, true); // 4-bit
                 case STRING -> new ElementSize(0, "string_data", 1, false); // no raw form
                 default -> null; // types newer than this reader

@@ -162,7 +162,9 @@ class OnnxReaderFuzzTest {
                 "Constant nodes | 11800004 | tensor 'k11800004'",
                 "external data | 12800010 | is not valid UTF-8",
                 "external data | 12800008 | tensor 'unused.12800008'",
-                "external data | 12800009 | tensor 'k12800009'"
+                "external data | 12800009 | tensor 'k12800009'",
+                // Found by these cases: values in the typed field of another data type.
+                "external data | 12800126 | keeps its values in double_data"
             })
     void hostileClassesStayRefused(String input, long seed, String fragment) throws Exception {
         byte[] valid =
