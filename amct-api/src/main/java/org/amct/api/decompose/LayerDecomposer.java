@@ -1,6 +1,7 @@
 package org.amct.api.decompose;
 
 import org.amct.api.exception.DecompositionException;
+import org.amct.api.exception.ErrorCategory;
 import org.amct.api.exception.Quoted;
 import org.amct.api.graph.Conv2d;
 import org.amct.api.graph.DType;
@@ -63,6 +64,7 @@ public final class LayerDecomposer {
                     seconds);
         } catch (BackendException e) {
             throw new DecompositionException(
+                    ErrorCategory.BACKEND,
                     "Layer "
                             + Quoted.of(name)
                             + ": backend '"
@@ -135,6 +137,7 @@ public final class LayerDecomposer {
                     .rank();
         } catch (BackendException e) {
             throw new DecompositionException(
+                    ErrorCategory.BACKEND,
                     "Layer "
                             + Quoted.of(name)
                             + ": backend '"
@@ -179,13 +182,15 @@ public final class LayerDecomposer {
         }
         if (!valid) {
             throw new DecompositionException(
+                    ErrorCategory.BACKEND,
                     "Layer "
                             + Quoted.of(name)
                             + ": backend '"
                             + backend.id()
                             + "' returned an invalid spectrum (expected "
                             + unfolding.rows()
-                            + " finite, non-negative, descending values). This is a backend bug.");
+                            + " finite, non-negative, descending values). This is a backend bug.",
+                    null);
         }
     }
 
