@@ -71,7 +71,9 @@ public final class LayerBenchmark {
         long weight =
                 4L * shape.outChannels() * shape.inChannels() * shape.kernelH() * shape.kernelW();
         long needed =
-                weight + LayerDecomposer.peakBytes(shape.rows(), shape.cols(), backend, false);
+                weight
+                        + LayerDecomposer.peakBytes(
+                                shape.rows(), shape.cols(), DType.FLOAT32, backend, false);
         long available = HeapShortage.available();
         if (needed > available) {
             System.gc(); // garbage may hold what a collection would free

@@ -114,7 +114,8 @@ public final class LayerDecomposer {
      */
     public static long peakBytes(Conv2d conv, ComputeBackend backend, boolean fullRank) {
         Unfolding unfolding = Unfolding.of(conv);
-        return peakBytes(unfolding.rows(), unfolding.cols(), backend, fullRank);
+        return peakBytes(
+                unfolding.rows(), unfolding.cols(), conv.weight().dtype(), backend, fullRank);
     }
 
     /**
@@ -123,16 +124,18 @@ public final class LayerDecomposer {
      *
      * @param rows {@code n}, the rows of the unfolding
      * @param cols {@code m}, its columns
+     * @param dtype the weight's dtype
      * @param backend the backend that will factorize it
      * @param fullRank whether every singular value is kept
      * @return the estimate in bytes
      */
-    public static long peakBytes(int rows, int cols, ComputeBackend backend, boolean fullRank) {
+    public static long peakBytes(
+            int rows, int cols, DType dtype, ComputeBackend backend, boolean fullRank) {
         long n = rows;
         long m = cols;
         long rank = fullRank ? n : Math.min(n, n / 4 + 16);
         // P and P^T A, their copies as weights, and for a narrower dtype their rounded copies.
-        long copies = conv.weight().dtype() == DType.FLOAT64 ? 2 : 3;
+        long copies = dtype == DType.FLOAT64 ? 2 : 3;
         long factors = copies * 8L * rank * (n + m);
         return 8L * n * m + backend.workspaceBytes((int) n, (int) m) + factors;
     }
