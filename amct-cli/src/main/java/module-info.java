@@ -8,6 +8,7 @@ module org.amct.cli {
     requires org.amct.onnx;
     requires org.amct.calibration;
     requires info.picocli;
+    requires java.management;
     requires com.fasterxml.jackson.databind;
 
     opens org.amct.cli.command to

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 import org.amct.api.exception.ModelMismatchException;
+import org.amct.api.exception.Quoted;
 import org.amct.api.format.Safetensors;
 import org.amct.api.graph.ModelGraph;
 import org.amct.api.graph.Tensor;
@@ -200,6 +201,26 @@ public final class DecomposedWeights {
                             + ": "
                             + details
                             + ". Was it written for this model and decomposition info?");
+        }
+        // NaN or infinity loaded into the model would make it compute NaN everywhere.
+        for (String name : expected.keySet()) {
+            Tensor tensor = given.get(name);
+            long bad = tensor.firstNonFiniteIndex();
+            if (bad >= 0) {
+                throw new ModelMismatchException(
+                        "Weights file "
+                                + Quoted.of(source)
+                                + ", tensor "
+                                + Quoted.of(name)
+                                + ": element "
+                                + bad
+                                + " (flat index into shape "
+                                + Arrays.toString(tensor.shape())
+                                + ") is "
+                                + tensor.getDouble(bad)
+                                + ". Loading it would give a model that computes NaN; fix the"
+                                + " file.");
+            }
         }
     }
 

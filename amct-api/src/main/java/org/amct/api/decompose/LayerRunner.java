@@ -163,8 +163,8 @@ public final class LayerRunner {
         long bytes = LayerDecomposer.peakBytes(conv, backend, fullRank);
         Optional<double[]> moments = source.flatMap(m -> m.of(name, conv));
         if (moments.isPresent()) {
-            // The whitened copy of A and the Cholesky factor of the moments.
-            bytes += 8L * (LayerDecomposer.matrixElements(conv) + 2L * moments.get().length);
+            // A dense copy of A, its whitened copy, and the Cholesky factor of the moments.
+            bytes += 8L * (2 * LayerDecomposer.matrixElements(conv) + 2L * moments.get().length);
         }
         try {
             budget.acquire(name, bytes, backend.id().value());

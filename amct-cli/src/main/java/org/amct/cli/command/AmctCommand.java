@@ -33,7 +33,9 @@ import picocli.CommandLine.Spec;
             "3:invalid input (model, weights, info file or output folder)",
             "4:no usable backend, or the backend failed",
             "5:I/O error (a file cannot be read or written)",
-            "6:a decomposed model's mean output cosine is below --min-cosine"
+            "6:a decomposed model's mean output cosine is below --min-cosine",
+            "130:interrupted (SIGINT); no debris, the output folder as it was",
+            "143:terminated (SIGTERM); no debris, the output folder as it was"
         })
 public final class AmctCommand implements Runnable {
     @Spec private CommandSpec spec;

@@ -2,6 +2,7 @@ package org.amct.cli.command;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -16,7 +17,9 @@ import org.amct.api.DecompositionResult;
 import org.amct.api.SkippedLayer;
 import org.amct.api.TensorDecompose;
 import org.amct.api.exception.DecompositionException;
+import org.amct.api.exception.Quoted;
 import org.amct.api.graph.ModelGraph;
+import org.amct.api.io.HeapShortage;
 import org.amct.api.report.HtmlReport;
 import org.amct.api.report.JsonReport;
 import org.amct.api.report.ReportContext;
@@ -105,20 +108,35 @@ final class DecomposeCommand implements Callable<Integer> {
 
     private Integer decompose() throws IOException {
         Inputs.readable(model, "model");
+        OutputFolder.nonEmpty(spec, output);
         double minCosine = calibration.minimumCosine().orElse(Double.NaN);
+        try {
+            return run(minCosine);
+        } catch (OutOfMemoryError e) {
+            // Whatever the run held is unreachable now; the staging folder is already removed.
+            throw new InvalidInputException(
+                    HeapShortage.ranOut(
+                            "Decomposing " + Quoted.of(model),
+                            3 * Files.size(model) + (256L << 20)),
+                    e);
+        }
+    }
+
+    private int run(double minCosine) throws IOException {
+        OnnxModel onnx = OnnxModel.read(model);
         String onnxName = Inputs.stem(model) + "_decomposed.onnx";
+        List<String> outputs =
+                List.of(
+                        onnxName,
+                        onnxName + ".data",
+                        INFO_FILE,
+                        WEIGHTS_FILE,
+                        REPORT_FILE,
+                        REPORT_HTML_FILE);
+        // Before the folder is touched: no output may be an input, whatever --overwrite says.
+        new InputPaths().addModel(model, onnx).checkOutputs(output, outputs);
         try (OutputFolder folder =
-                OutputFolder.prepare(
-                        output,
-                        overwrite,
-                        List.of(
-                                onnxName,
-                                onnxName + ".data",
-                                INFO_FILE,
-                                WEIGHTS_FILE,
-                                REPORT_FILE,
-                                REPORT_HTML_FILE))) {
-            OnnxModel onnx = OnnxModel.read(model);
+                OutputFolder.prepare(output, overwrite, outputs, spec.commandLine().getErr())) {
             long start = System.nanoTime();
             DecompositionOptions options = options(folder, onnx);
             DecompositionResult result;

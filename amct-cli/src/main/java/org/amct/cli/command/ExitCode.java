@@ -23,7 +23,17 @@ public enum ExitCode {
     /** Reading or writing a file failed: a missing file, a full disk, no permission. */
     IO_ERROR(5),
     /** The decomposed model's mean output cosine is below {@code --min-cosine}. */
-    BELOW_MIN_COSINE(6);
+    BELOW_MIN_COSINE(6),
+    /**
+     * Interrupted by SIGINT (Ctrl-C): the JVM's own status (128 + 2) after the shutdown hook
+     * removed the run's staging folder; the output folder is as it was.
+     */
+    INTERRUPTED(130),
+    /**
+     * Terminated by SIGTERM: the JVM's own status (128 + 15) after the shutdown hook removed the
+     * run's staging folder; the output folder is as it was.
+     */
+    TERMINATED(143);
 
     private final int code;
 
@@ -34,7 +44,7 @@ public enum ExitCode {
     /**
      * The process exit status.
      *
-     * @return 0 to 6
+     * @return 0 to 6, or 130 and 143 for signals
      */
     public int code() {
         return code;
