@@ -61,10 +61,13 @@ final class OnnxWriter {
      * The ONNX model for a graph derived from the one read.
      *
      * @param model the decomposed or reloaded graph
+     * @param parameters new values for some of the file's other parameters ({@link
+     *     TorchParameters}), by value name; each replaces the value's initializer, or the {@code
+     *     Identity} or {@code Constant} node that produced it
      * @return the new model; the original itself when nothing changed
      * @throws ModelMismatchException if the graph does not come from this file
      */
-    ModelProto rewrite(ModelGraph model) {
+    ModelProto rewrite(ModelGraph model, Map<String, Tensor> parameters) {
         Map<Integer, Edit> edits = new LinkedHashMap<>();
         Map<Integer, ConvSite> siteAt = new LinkedHashMap<>();
         for (ConvSite site : sites) {
@@ -72,26 +75,53 @@ final class OnnxWriter {
             siteAt.put(site.nodeIndex(), site);
         }
         checkNoStrayConvs(model);
-        if (edits.isEmpty()) {
+        if (edits.isEmpty() && parameters.isEmpty()) {
             return original;
         }
         GraphProto graph = original.getGraph();
         NameAllocator values = new NameAllocator(GraphNames.values(graph));
         NameAllocator nodeNames = new NameAllocator(GraphNames.nodes(graph));
+        Set<String> initializerNames = new HashSet<>();
+        graph.getInitializerList().forEach(t -> initializerNames.add(t.getName()));
         List<NodeProto> nodes = new ArrayList<>();
         for (int i = 0; i < graph.getNodeCount(); i++) {
+            NodeProto node = graph.getNode(i);
             Edit edit = edits.get(i);
-            if (edit == null) {
-                nodes.add(graph.getNode(i));
+            if (edit != null) {
+                nodes.addAll(build(node, siteAt.get(i), edit, values, nodeNames));
+            } else if (node.getOutputCount() == 1
+                    && parameters.containsKey(node.getOutput(0))
+                    && !initializerNames.contains(node.getOutput(0))) {
+                // The Identity copy or Constant gives way to the new value under its name.
+                replacedValues.addAll(node.getInputList());
             } else {
-                nodes.addAll(build(graph.getNode(i), siteAt.get(i), edit, values, nodeNames));
+                nodes.add(node);
             }
         }
+        boolean asConstants = original.getIrVersion() < FIRST_IR_WITHOUT_INITIALIZER_INPUTS;
         GraphProto.Builder builder = graph.toBuilder();
+        List<NodeProto> parameterNodes = new ArrayList<>();
+        for (int i = 0; i < builder.getInitializerCount(); i++) {
+            Tensor value = parameters.get(builder.getInitializer(i).getName());
+            if (value != null) {
+                builder.setInitializer(i, TensorCodec.encode(builder.getInitializer(i).getName(), value));
+            }
+        }
+        parameters.forEach(
+                (name, value) -> {
+                    if (initializerNames.contains(name)) {
+                        return;
+                    }
+                    if (asConstants) {
+                        parameterNodes.add(constantNode(name, value, nodeNames));
+                    } else {
+                        builder.addInitializer(TensorCodec.encode(name, value));
+                    }
+                });
+        nodes.addAll(0, parameterNodes);
         Set<String> dropped = dropUnused(builder, nodes, values);
         Map<String, String> finalNames = new LinkedHashMap<>();
         wantedNames.forEach((ph, wanted) -> finalNames.put(ph, values.allocate(wanted)));
-        boolean asConstants = original.getIrVersion() < FIRST_IR_WITHOUT_INITIALIZER_INPUTS;
         builder.clearNode().addAllNode(substitute(nodes, finalNames, asConstants, nodeNames));
         if (!asConstants) {
             pending.forEach(
@@ -165,8 +195,7 @@ final class OnnxWriter {
             Edit edit,
             NameAllocator values,
             NameAllocator nodeNames) {
-        replacedValues.add(site.weightName());
-        site.biasName().ifPresent(replacedValues::add);
+        replacedValues.addAll(site.tensorValues());
         if (edit instanceof Retensor retensor) {
             return List.of(retensored(node, site, retensor.conv()));
         }
@@ -263,24 +292,40 @@ final class OnnxWriter {
 
     /**
      * Drops the replaced weights and biases that nothing uses any more: their initializers, graph
-     * inputs (IR < 4 lists initializers there) and {@code Constant} nodes.
+     * inputs (IR < 4 lists initializers there), {@code Constant} nodes, and the {@code Identity}
+     * nodes that copied them (then, in turn, what those copied, if nothing else uses it).
      */
     private Set<String> dropUnused(
             GraphProto.Builder graph, List<NodeProto> nodes, NameAllocator values) {
-        Set<String> used = GraphNames.used(nodes, graph.getOutputList());
-        Set<String> dropped = new LinkedHashSet<>(replacedValues);
-        dropped.removeAll(used);
+        Set<String> dropped = new LinkedHashSet<>();
+        Set<String> candidates = new LinkedHashSet<>(replacedValues);
+        while (!candidates.isEmpty()) {
+            Set<String> used = GraphNames.used(nodes, graph.getOutputList());
+            Set<String> unused = new LinkedHashSet<>(candidates);
+            unused.removeAll(used);
+            unused.removeAll(dropped);
+            candidates.clear();
+            List<NodeProto> producers =
+                    nodes.stream()
+                            .filter(
+                                    n ->
+                                            n.getOutputCount() == 1
+                                                    && unused.contains(n.getOutput(0))
+                                                    && (ConstantValues.constantValue(n).isPresent()
+                                                            || ConstantValues.isIdentity(n)))
+                            .toList();
+            for (NodeProto producer : producers) {
+                nodes.remove(producer);
+                candidates.addAll(producer.getInputList());
+            }
+            dropped.addAll(unused);
+        }
         List<TensorProto> initializers = new ArrayList<>(graph.getInitializerList());
         initializers.removeIf(t -> dropped.contains(t.getName()));
         graph.clearInitializer().addAllInitializer(initializers);
         List<ValueInfoProto> inputs = new ArrayList<>(graph.getInputList());
         inputs.removeIf(v -> dropped.contains(v.getName()));
         graph.clearInput().addAllInput(inputs);
-        nodes.removeIf(
-                n ->
-                        ConstantValues.constantValue(n).isPresent()
-                                && n.getOutputCount() == 1
-                                && dropped.contains(n.getOutput(0)));
         dropped.forEach(values::release);
         return dropped;
     }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "amct",
         mixinStandardHelpOptions = true,
-        version = "amct 0.1.0",
+        version = "amct " + AmctCommand.VERSION,
         description =
                 "Compresses the Conv2d layers of ONNX models by low-rank tensor decomposition.",
         subcommands = {
@@ -32,6 +32,9 @@ import picocli.CommandLine.Spec;
             "4:no usable backend"
         })
 public final class AmctCommand implements Runnable {
+    /** The version of amct, as {@code --version} prints it and the weights file records it. */
+    static final String VERSION = "0.1.0";
+
     @Spec private CommandSpec spec;
 
     @Option(

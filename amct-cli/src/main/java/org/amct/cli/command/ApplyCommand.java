@@ -3,11 +3,13 @@ package org.amct.cli.command;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.amct.api.NetworkDecomposition;
 import org.amct.api.TensorDecompose;
@@ -16,6 +18,7 @@ import org.amct.api.format.Safetensors;
 import org.amct.api.graph.ModelGraph;
 import org.amct.api.graph.Tensor;
 import org.amct.onnx.OnnxModel;
+import org.amct.onnx.OnnxWriteOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,10 +29,12 @@ import picocli.CommandLine.Spec;
  * {@code amct apply}: restructures a model as a decomposition-info file says and, optionally, loads
  * decomposed weights into it.
  *
- * <p>Loading is strict over the Conv2d parameters: the weights file must hold exactly the Conv2d
- * parameters of the restructured model (as {@code decomposed_weights.safetensors} does), each with
- * the model's shape; a missing or extra name is an error. The model's other tensors (batch norm,
- * linear layers) are not Conv2d parameters and are kept from the ONNX file.
+ * <p>The weights file may be a whole PyTorch state dict (as {@code decomposed_weights.safetensors}
+ * is, or one saved from the restructured PyTorch model): every tensor whose name is a parameter
+ * of the restructured model (a Conv2d weight or bias, or one of the file's other PyTorch
+ * parameters and buffers, {@link OnnxModel#otherParameters()}) is loaded after checking its shape
+ * and type; parameters it does not hold keep the ONNX file's values, except those of the new
+ * layers of decomposed convs, which must all be there. A tensor that matches nothing is an error.
  */
 @Command(
         name = "apply",
@@ -37,9 +42,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Restructures MODEL as a decomposition-info file says.",
             "Each listed Conv2d becomes two convs; writes DIR/<model>_decomposed.onnx. With --weights,",
-            "loads the decomposed",
-            "Conv2d weights (for example decomposed_weights.safetensors); without, the new convs",
-            "get fresh random weights, to be trained or loaded elsewhere."
+            "loads every tensor of a state dict (for example decomposed_weights.safetensors) whose",
+            "name is a parameter of the result; without, the new convs get fresh random weights,",
+            "to be trained or loaded elsewhere."
         })
 final class ApplyCommand implements Callable<Integer> {
     @Spec private CommandSpec spec;
@@ -57,7 +62,9 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(
             names = "--weights",
             paramLabel = "FILE",
-            description = "A safetensors file with every Conv2d parameter of the result.")
+            description =
+                    "A safetensors state dict: at least every parameter of the new convs; other"
+                            + " tensors must be parameters of the result.")
     private Path weights;
 
     @Option(
@@ -84,10 +91,22 @@ final class ApplyCommand implements Callable<Integer> {
             NetworkDecomposition restructured =
                     TensorDecompose.decomposeNetwork(onnx.graph(), info);
             ModelGraph result = restructured.model();
+            Loaded loaded = null;
             if (weights != null) {
-                result = loadConvWeights(result, Safetensors.read(weights).tensors(), weights);
+                loaded =
+                        load(
+                                result,
+                                restructured.changes(),
+                                onnx.otherParameters(),
+                                Safetensors.read(weights).tensors(),
+                                weights);
+                result = loaded.model();
             }
-            onnx.write(result, folder.resolve(onnxName));
+            onnx.write(
+                    result,
+                    loaded == null ? Map.of() : loaded.others(),
+                    folder.resolve(onnxName),
+                    OnnxWriteOptions.defaults());
             // The model and its data file appear together, or DIR stays as it was.
             List<Path> written = folder.commit();
             PrintWriter out = spec.commandLine().getOut();
@@ -97,11 +116,16 @@ final class ApplyCommand implements Callable<Integer> {
                             + " layers: "
                             + String.join(", ", restructured.changes().keySet()));
             out.println(
-                    weights != null
+                    loaded != null
                             ? "Loaded "
-                                    + ConvParameters.of(result).size()
-                                    + " Conv2d tensors from "
+                                    + (loaded.convTensors() + loaded.others().size())
+                                    + " tensors from "
                                     + weights
+                                    + ": "
+                                    + loaded.convTensors()
+                                    + " Conv2d, "
+                                    + loaded.others().size()
+                                    + " other"
                             : "No --weights: the new convs hold fresh random weights.");
             written.forEach(file -> out.println("Wrote " + file));
         }
@@ -109,43 +133,116 @@ final class ApplyCommand implements Callable<Integer> {
     }
 
     /**
-     * Loads the Conv2d parameters strictly; other parameters stay as they are.
+     * What loading a state dict gave.
      *
-     * @throws ModelMismatchException naming the file and the keys that do not fit
+     * @param model the restructured model with the given Conv2d tensors
+     * @param others the given values of the file's other parameters
+     * @param convTensors how many Conv2d tensors were given
      */
-    static ModelGraph loadConvWeights(ModelGraph model, Map<String, Tensor> given, Path file) {
-        Map<String, Tensor> expected = ConvParameters.of(model);
-        TreeSet<String> missing = new TreeSet<>(expected.keySet());
-        missing.removeAll(given.keySet());
-        TreeSet<String> unexpected = new TreeSet<>(given.keySet());
-        unexpected.removeAll(expected.keySet());
-        if (!missing.isEmpty() || !unexpected.isEmpty()) {
+    record Loaded(ModelGraph model, Map<String, Tensor> others, int convTensors) {}
+
+    /**
+     * Loads a state dict: every tensor that names a parameter of the restructured model, checked.
+     *
+     * @param model the restructured model
+     * @param changes the decomposed layers and their new layers
+     * @param others the ONNX file's other PyTorch parameters and buffers
+     * @param given the weights file's tensors
+     * @param file the weights file, for messages
+     * @return the loaded model and other parameters
+     * @throws ModelMismatchException naming the file, and every missing, unmatched or mismatched
+     *     tensor (the first few of each, with counts)
+     */
+    static Loaded load(
+            ModelGraph model,
+            Map<String, List<String>> changes,
+            Map<String, Tensor> others,
+            Map<String, Tensor> given,
+            Path file) {
+        Map<String, Tensor> convs = ConvParameters.of(model);
+        Set<String> newLayers = new HashSet<>();
+        changes.values().forEach(newLayers::addAll);
+        List<String> missing = new ArrayList<>();
+        convs.keySet().stream()
+                .filter(name -> newLayers.contains(layerOf(name)) && !given.containsKey(name))
+                .forEach(missing::add);
+        List<String> unmatched = new ArrayList<>();
+        List<String> mismatched = new ArrayList<>();
+        Map<String, Tensor> convLoaded = new LinkedHashMap<>();
+        Map<String, Tensor> othersLoaded = new LinkedHashMap<>();
+        given.forEach(
+                (name, tensor) -> {
+                    Tensor expected = convs.get(name);
+                    if (expected != null) {
+                        if (Arrays.equals(tensor.shape(), expected.shape())
+                                && tensor.dtype().isFloatingPoint()) {
+                            convLoaded.put(name, tensor);
+                        } else {
+                            mismatched.add(
+                                    name
+                                            + " is "
+                                            + tensor
+                                            + ", expected a float tensor of shape "
+                                            + Arrays.toString(expected.shape()));
+                        }
+                    } else if ((expected = others.get(name)) != null) {
+                        if (Arrays.equals(tensor.shape(), expected.shape())
+                                && tensor.dtype() == expected.dtype()) {
+                            othersLoaded.put(name, tensor);
+                        } else {
+                            mismatched.add(name + " is " + tensor + ", expected " + expected);
+                        }
+                    } else {
+                        unmatched.add(name);
+                    }
+                });
+        if (!missing.isEmpty() || !unmatched.isEmpty() || !mismatched.isEmpty()) {
+            List<String> problems = new ArrayList<>();
+            if (!missing.isEmpty()) {
+                problems.add(
+                        counted(missing, "parameter of the decomposed layers is", "parameters of"
+                                + " the decomposed layers are")
+                                + " missing");
+            }
+            if (!unmatched.isEmpty()) {
+                problems.add(
+                        counted(unmatched, "tensor matches", "tensors match")
+                                + " no parameter of the restructured model");
+            }
+            if (!mismatched.isEmpty()) {
+                problems.add(counted(mismatched, "tensor does", "tensors do") + " not fit");
+            }
             throw new ModelMismatchException(
                     "Weights file '"
                             + file
-                            + "' does not fit the restructured model: missing Conv2d parameters "
-                            + missing
-                            + ", unexpected names "
-                            + unexpected
-                            + ". Was it written for this model and decomposition info?");
-        }
-        for (Map.Entry<String, Tensor> entry : expected.entrySet()) {
-            Tensor tensor = given.get(entry.getKey());
-            if (!Arrays.equals(tensor.shape(), entry.getValue().shape())
-                    || !tensor.dtype().isFloatingPoint()) {
-                throw new ModelMismatchException(
-                        "Weights file '"
-                                + file
-                                + "', tensor '"
-                                + entry.getKey()
-                                + "' is "
-                                + tensor
-                                + " but the model expects a float tensor of shape "
-                                + Arrays.toString(entry.getValue().shape()));
-            }
+                            + "' does not fit the restructured model: "
+                            + String.join("; ", problems)
+                            + ". The model has "
+                            + convs.size()
+                            + " Conv2d parameters and "
+                            + others.size()
+                            + " other parameters. Was it written for this model and"
+                            + " decomposition info?");
         }
         Map<String, Tensor> all = new LinkedHashMap<>(model.stateDict());
-        all.putAll(given);
-        return model.loadStateDict(all);
+        all.putAll(convLoaded);
+        return new Loaded(model.loadStateDict(all), othersLoaded, convLoaded.size());
+    }
+
+    /** The layer a parameter name belongs to: the name without its last part. */
+    private static String layerOf(String parameter) {
+        int dot = parameter.lastIndexOf('.');
+        return dot < 0 ? "" : parameter.substring(0, dot);
+    }
+
+    /** {@code "3 tensors match (a, b, c)"}, listing the first few. */
+    private static String counted(List<String> items, String one, String many) {
+        List<String> sorted = items.stream().sorted().toList();
+        return sorted.size()
+                + " "
+                + (sorted.size() == 1 ? one : many)
+                + " ("
+                + DecomposeCommand.shortList(sorted)
+                + ")";
     }
 }

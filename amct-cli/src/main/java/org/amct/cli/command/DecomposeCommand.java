@@ -3,9 +3,12 @@ package org.amct.cli.command;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.amct.api.DecompositionOptions;
 import org.amct.api.DecompositionResult;
@@ -14,6 +17,7 @@ import org.amct.api.TensorDecompose;
 import org.amct.api.exception.DecompositionException;
 import org.amct.api.format.Safetensors;
 import org.amct.api.graph.ModelGraph;
+import org.amct.api.graph.Tensor;
 import org.amct.api.report.HtmlReport;
 import org.amct.onnx.OnnxModel;
 import org.amct.onnx.UnmappedConv;
@@ -34,7 +38,7 @@ import picocli.CommandLine.Spec;
             "Writes to DIR:",
             "  <model>_decomposed.onnx          the decomposed model",
             "  decompose_info.json              the decomposition info (when a layer changed)",
-            "  decomposed_weights.safetensors   the Conv2d weights with PyTorch names (idem)",
+            "  decomposed_weights.safetensors   the state dict, with PyTorch names (idem)",
             "  report.json                      per layer: mode, rank, shapes, parameters, error",
             "  report.html                      spectra and size charts (with --report-html)"
         })
@@ -42,6 +46,12 @@ final class DecomposeCommand implements Callable<Integer> {
     static final String INFO_FILE = "decompose_info.json";
     static final String WEIGHTS_FILE = "decomposed_weights.safetensors";
     static final String REPORT_FILE = "report.json";
+
+    /** The {@code __metadata__} key of the weights file that records the amct version. */
+    static final String VERSION_KEY = "amct_version";
+
+    /** How many layer names a message lists before it says how many more there are. */
+    private static final int NAMES_SHOWN = 5;
 
     /** The picture report, written with {@code --report-html}. */
     static final String REPORT_HTML_FILE = "report.html";
@@ -88,6 +98,7 @@ final class DecomposeCommand implements Callable<Integer> {
                                 REPORT_FILE,
                                 REPORT_HTML_FILE))) {
             OnnxModel onnx = OnnxModel.read(model);
+            warnIfFolded(spec.commandLine().getErr(), onnx.foldedLayers());
             long start = System.nanoTime();
             DecompositionResult result;
             try {
@@ -130,22 +141,70 @@ final class DecomposeCommand implements Callable<Integer> {
             throws IOException {
         onnx.write(result.model(), folder.resolve(onnxName));
         if (!result.changes().isEmpty()) {
-            writeWeights(folder, result.model());
+            writeWeights(folder, onnx, result.model());
         }
-        byte[] report = ReportJson.toJson(model.getFileName().toString(), result, totals);
+        byte[] report =
+                ReportJson.toJson(
+                        model.getFileName().toString(),
+                        result,
+                        totals,
+                        Set.copyOf(onnx.foldedLayers()));
         folder.write(REPORT_FILE, out -> out.write(report));
         if (reportHtml) {
             HtmlReport.write(result, folder.resolve(REPORT_HTML_FILE));
         }
     }
 
-    private Path writeWeights(OutputFolder folder, ModelGraph decomposed) throws IOException {
+    /**
+     * Writes the state dict: the Conv2d parameters of the decomposed graph, then the file's other
+     * PyTorch parameters and buffers ({@link OnnxModel#otherParameters()}).
+     */
+    private Path writeWeights(OutputFolder folder, OnnxModel onnx, ModelGraph decomposed)
+            throws IOException {
         Path file = folder.resolve(WEIGHTS_FILE);
-        Safetensors.write(
-                file,
-                ConvParameters.of(decomposed),
-                Map.of("format", "pt", "source", model.getFileName().toString()));
+        Map<String, Tensor> stateDict = new LinkedHashMap<>(ConvParameters.of(decomposed));
+        onnx.otherParameters().forEach(stateDict::putIfAbsent);
+        // Sorted keys: the same run writes the same bytes.
+        Map<String, String> metadata = new TreeMap<>();
+        metadata.put("format", "pt");
+        metadata.put("source", model.getFileName().toString());
+        metadata.put(VERSION_KEY, AmctCommand.VERSION);
+        Safetensors.write(file, stateDict, metadata);
         return file;
+    }
+
+    /**
+     * Warns once when the exporter folded BatchNorm into convs: their weights are not the PyTorch
+     * module's, so the weights file loads only into a model whose Conv and BatchNorm are fused.
+     */
+    static void warnIfFolded(PrintWriter err, List<String> folded) {
+        if (folded.isEmpty()) {
+            return;
+        }
+        err.println(
+                "Warning: the weights of "
+                        + folded.size()
+                        + " Conv2d layers ("
+                        + shortList(folded)
+                        + ") have names the exporter made up (onnx::...): torch.onnx folded a"
+                        + " BatchNorm into each of them, so they hold W * gamma / sqrt(var + eps)"
+                        + " and a bias, not the PyTorch conv's own weights. "
+                        + WEIGHTS_FILE
+                        + " loads into a PyTorch model only after fusing each Conv with its"
+                        + " BatchNorm (torch.nn.utils.fusion.fuse_conv_bn_eval) before"
+                        + " decompose_network; or export with"
+                        + " training=torch.onnx.TrainingMode.PRESERVE to keep the BatchNorm"
+                        + " layers. report.json marks these layers \"weights_folded\"; see the"
+                        + " PyTorch section of docs/java-guide.md.");
+        err.flush();
+    }
+
+    /** The first few names, and how many more. */
+    static String shortList(List<String> names) {
+        String shown = String.join(", ", names.subList(0, Math.min(NAMES_SHOWN, names.size())));
+        return names.size() > NAMES_SHOWN
+                ? shown + " and " + (names.size() - NAMES_SHOWN) + " more"
+                : shown;
     }
 
     private static void print(

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Set;
 import org.amct.api.DecompositionResult;
 import org.amct.api.LayerReport;
 import org.amct.api.SkippedLayer;
@@ -12,11 +13,16 @@ import org.amct.api.graph.Size2d;
 
 /**
  * The {@code report.json} of {@code amct decompose}: the backend, one entry per decomposed layer,
- * the skipped layers with their reasons, and totals over all Conv2d layers of the model.
+ * the skipped layers with their reasons, and totals over all Conv2d layers of the model. Each layer
+ * and skipped entry says, in {@code weights_folded}, whether its weights are the exporter's fold of
+ * a BatchNorm into the conv ({@link org.amct.onnx.OnnxModel#foldedLayers()}).
  */
 final class ReportJson {
     private static final ObjectMapper MAPPER =
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** The field that marks a layer whose weights the exporter folded from a BatchNorm. */
+    static final String FOLDED = "weights_folded";
 
     private ReportJson() {}
 
@@ -35,9 +41,11 @@ final class ReportJson {
      * @param model the model file's name
      * @param result what the decomposition returned
      * @param totals the run's totals
+     * @param folded the layers whose weights the exporter folded from a BatchNorm
      * @return UTF-8 JSON
      */
-    static byte[] toJson(String model, DecompositionResult result, Totals totals) {
+    static byte[] toJson(
+            String model, DecompositionResult result, Totals totals, Set<String> folded) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("model", model);
         ObjectNode backend = root.putObject("backend");
@@ -46,10 +54,17 @@ final class ReportJson {
         backend.put("name", result.backend().displayName());
         backend.put("forced", result.backend().forced());
         ArrayNode layers = root.putArray("layers");
-        result.layers().forEach(layer -> layer(layers.addObject(), layer));
+        result.layers()
+                .forEach(
+                        layer ->
+                                layer(layers.addObject(), layer)
+                                        .put(FOLDED, folded.contains(layer.name())));
         ArrayNode skipped = root.putArray("skipped");
         for (SkippedLayer layer : result.skipped()) {
-            skipped.addObject().put("name", layer.name()).put("reason", layer.reason());
+            skipped.addObject()
+                    .put("name", layer.name())
+                    .put("reason", layer.reason())
+                    .put(FOLDED, folded.contains(layer.name()));
         }
         ObjectNode sums = root.putObject("totals");
         sums.put("params_before", totals.convParamsBefore());
@@ -64,7 +79,7 @@ final class ReportJson {
         }
     }
 
-    private static void layer(ObjectNode node, LayerReport layer) {
+    private static ObjectNode layer(ObjectNode node, LayerReport layer) {
         node.put("name", layer.name());
         node.put("mode", layer.mode());
         node.put("rank", layer.rank());
@@ -80,6 +95,7 @@ final class ReportJson {
         node.put("macs_after", layer.macsAfter());
         node.put("rel_error", layer.relativeError());
         node.put("seconds", layer.seconds());
+        return node;
     }
 
     private static void pair(ArrayNode array, Size2d size) {
