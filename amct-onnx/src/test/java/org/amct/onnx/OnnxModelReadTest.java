@@ -44,7 +44,7 @@ class OnnxModelReadTest {
                         "layer1.0",
                         "layer1.0.conv1",
                         "layer1.0.conv2",
-                        "/head/Conv",
+                        "head",
                         "Conv_3"),
                 List.copyOf(graph.layers().keySet()));
         assertEquals(
@@ -57,8 +57,8 @@ class OnnxModelReadTest {
                         "layer1.0.conv1.bias",
                         "layer1.0.conv2.weight",
                         "layer1.0.conv2.bias",
-                        "/head/Conv.weight",
-                        "/head/Conv.bias",
+                        "head.weight",
+                        "head.bias",
                         "Conv_3.weight",
                         "Conv_3.bias"),
                 List.copyOf(graph.stateDict().keySet()));
