@@ -200,17 +200,20 @@ final class ApplyCommand implements Callable<Integer> {
             List<String> problems = new ArrayList<>();
             if (!missing.isEmpty()) {
                 problems.add(
-                        counted(missing, "parameter of the decomposed layers is", "parameters of"
-                                + " the decomposed layers are")
-                                + " missing");
+                        counted(
+                                missing,
+                                "parameter of the decomposed layers is missing",
+                                "parameters of the decomposed layers are missing"));
             }
             if (!unmatched.isEmpty()) {
                 problems.add(
-                        counted(unmatched, "tensor matches", "tensors match")
-                                + " no parameter of the restructured model");
+                        counted(
+                                unmatched,
+                                "tensor matches no parameter of the restructured model",
+                                "tensors match no parameter of the restructured model"));
             }
             if (!mismatched.isEmpty()) {
-                problems.add(counted(mismatched, "tensor does", "tensors do") + " not fit");
+                problems.add(counted(mismatched, "tensor does not fit", "tensors do not fit"));
             }
             throw new ModelMismatchException(
                     "Weights file '"
@@ -235,7 +238,7 @@ final class ApplyCommand implements Callable<Integer> {
         return dot < 0 ? "" : parameter.substring(0, dot);
     }
 
-    /** {@code "3 tensors match (a, b, c)"}, listing the first few. */
+    /** {@code "3 tensors do not fit (a, b, c)"}, listing the first few in name order. */
     private static String counted(List<String> items, String one, String many) {
         List<String> sorted = items.stream().sorted().toList();
         return sorted.size()
