@@ -117,9 +117,9 @@ final class ConstantValues {
     }
 
     /**
-     * The values from {@code name} through the {@code Identity} nodes that produce it, to the
-     * first value no {@code Identity} produces: {@code [name]} when no Identity produces it. A
-     * cycle (invalid ONNX) ends the chain where it closes.
+     * The values from {@code name} through the {@code Identity} nodes that produce it, to the first
+     * value no {@code Identity} produces: {@code [name]} when no Identity produces it. A cycle
+     * (invalid ONNX) ends the chain where it closes.
      */
     List<String> chain(String name) {
         List<String> chain = new ArrayList<>();

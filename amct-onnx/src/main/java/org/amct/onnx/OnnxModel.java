@@ -119,8 +119,7 @@ public final class OnnxModel {
             site.biasName().ifPresent(convValues::add);
         }
         TorchParameters.Found parameters = TorchParameters.find(graph, constants, convValues);
-        return new OnnxModel(
-                file, proto, sites, unmapped, LayerNames.tree(convs), parameters);
+        return new OnnxModel(file, proto, sites, unmapped, LayerNames.tree(convs), parameters);
     }
 
     /** Reads one Conv node into {@code sites} or {@code unmapped}. */
@@ -331,9 +330,9 @@ public final class OnnxModel {
 
     /**
      * The file's other PyTorch parameters and buffers: the constants that nodes read under a
-     * state-dict name ({@code fc.weight}, {@code bn1.running_var}), Identity copies included,
-     * other than the weights and biases of the Conv2d layers of {@link #graph()}; and, for each
-     * {@code BatchNormalization} whose running mean has such a name, its {@code
+     * state-dict name ({@code fc.weight}, {@code bn1.running_var}), Identity copies included, other
+     * than the weights and biases of the Conv2d layers of {@link #graph()}; and, for each {@code
+     * BatchNormalization} whose running mean has such a name, its {@code
      * <module>.num_batches_tracked} counter, which ONNX does not carry: an INT64 scalar 0 here.
      * Together with the Conv2d parameters of the graph, this is the state dict of the PyTorch model
      * the file was exported from, as far as the file holds it.
@@ -363,8 +362,8 @@ public final class OnnxModel {
     }
 
     /**
-     * The names of the BatchNorm counters among {@link #otherParameters()}: state-dict entries
-     * that the ONNX graph does not use, so that a value loaded for them is checked but not written.
+     * The names of the BatchNorm counters among {@link #otherParameters()}: state-dict entries that
+     * the ONNX graph does not use, so that a value loaded for them is checked but not written.
      *
      * @return the names, in node order
      */
@@ -458,8 +457,8 @@ public final class OnnxModel {
      * Writes the model as {@link #write(ModelGraph, Path, OnnxWriteOptions)} does, with new values
      * for some of {@link #otherParameters()}: each changed one replaces the initializer of that
      * name, or the {@code Identity} copy or {@code Constant} that produced it (becoming an
-     * initializer, or a {@code Constant} for IR versions before 4); values equal to the file's,
-     * and the BatchNorm counters, change nothing.
+     * initializer, or a {@code Constant} for IR versions before 4); values equal to the file's, and
+     * the BatchNorm counters, change nothing.
      *
      * @param model {@link #graph()}, decomposed or restructured and reloaded
      * @param parameters new values by name, each one of {@link #otherParameters()} with its shape

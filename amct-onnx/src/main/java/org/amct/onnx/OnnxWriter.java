@@ -104,7 +104,8 @@ final class OnnxWriter {
         for (int i = 0; i < builder.getInitializerCount(); i++) {
             Tensor value = parameters.get(builder.getInitializer(i).getName());
             if (value != null) {
-                builder.setInitializer(i, TensorCodec.encode(builder.getInitializer(i).getName(), value));
+                builder.setInitializer(
+                        i, TensorCodec.encode(builder.getInitializer(i).getName(), value));
             }
         }
         parameters.forEach(

@@ -12,12 +12,12 @@ import org.amct.onnx.proto.OnnxProtos.TensorProto;
 
 /**
  * Finds the constants of a graph that a PyTorch model holds as parameters or buffers, besides the
- * weights and biases of the Conv2d layers: those that nodes read under a name shaped like a
- * PyTorch state-dict key ({@code fc.weight}, {@code layer1.0.bn1.running_mean}: dotted, two parts
- * or more, each an identifier or a number), whether an initializer, a {@code Constant} output or
- * an {@code Identity} copy (torch.onnx writes equal parameters once and copies them with {@code
- * Identity} nodes under their own names). Names the exporter made up ({@code onnx::Gemm_12}) are
- * not parameters.
+ * weights and biases of the Conv2d layers: those that nodes read under a name shaped like a PyTorch
+ * state-dict key ({@code fc.weight}, {@code layer1.0.bn1.running_mean}: dotted, two parts or more,
+ * each an identifier or a number), whether an initializer, a {@code Constant} output or an {@code
+ * Identity} copy (torch.onnx writes equal parameters once and copies them with {@code Identity}
+ * nodes under their own names). Names the exporter made up ({@code onnx::Gemm_12}) are not
+ * parameters.
  *
  * <p>ONNX does not carry BatchNorm's {@code num_batches_tracked} counter, which PyTorch keeps in
  * the state dict; for each {@code BatchNormalization} node whose running mean is named {@code

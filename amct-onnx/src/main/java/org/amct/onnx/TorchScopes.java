@@ -10,13 +10,13 @@ import java.util.Optional;
  * module {@code layer2.0.downsample.0}.
  *
  * <p>The exporter writes one {@code /}-separated segment per module from the root's child down to
- * the module that holds the op, then the op's own segment ({@code Conv}, {@code Conv_1}, ...).
- * Each module segment is the module's qualified name cut to start at its last non-numeric part:
- * {@code layer2.0} for module {@code layer2.0}, but {@code downsample} for {@code
- * layer2.0.downsample} and {@code downsample.0} for {@code layer2.0.downsample.0}. So the last part
- * of each segment is that module's own name under its parent, and the parts before it repeat the
- * end of the parent's path. The path is read by appending the last parts, and a name whose
- * segments do not repeat their parents this way is not taken for a torch scope.
+ * the module that holds the op, then the op's own segment ({@code Conv}, {@code Conv_1}, ...). Each
+ * module segment is the module's qualified name cut to start at its last non-numeric part: {@code
+ * layer2.0} for module {@code layer2.0}, but {@code downsample} for {@code layer2.0.downsample} and
+ * {@code downsample.0} for {@code layer2.0.downsample.0}. So the last part of each segment is that
+ * module's own name under its parent, and the parts before it repeat the end of the parent's path.
+ * The path is read by appending the last parts, and a name whose segments do not repeat their
+ * parents this way is not taken for a torch scope.
  */
 final class TorchScopes {
     private TorchScopes() {}

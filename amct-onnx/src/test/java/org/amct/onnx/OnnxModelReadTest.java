@@ -39,13 +39,7 @@ class OnnxModelReadTest {
         OnnxModel model = OnnxModel.read(m.write(folder, "net.onnx"));
         ModelGraph graph = model.graph();
         assertEquals(
-                List.of(
-                        "layer1",
-                        "layer1.0",
-                        "layer1.0.conv1",
-                        "layer1.0.conv2",
-                        "head",
-                        "Conv_3"),
+                List.of("layer1", "layer1.0", "layer1.0.conv1", "layer1.0.conv2", "head", "Conv_3"),
                 List.copyOf(graph.layers().keySet()));
         assertEquals(
                 LayerNames.CONTAINER_TYPE,

@@ -41,8 +41,7 @@ class TorchExportTest {
         assertEquals(Optional.of("conv1"), TorchScopes.modulePath("/conv1/Conv"));
         assertEquals(
                 Optional.of("features.denseblock1.denselayer1.conv1"),
-                TorchScopes.modulePath(
-                        "/features/denseblock1/denselayer1/conv1/Conv"));
+                TorchScopes.modulePath("/features/denseblock1/denselayer1/conv1/Conv"));
         assertEquals(Optional.of("body.2.0"), TorchScopes.modulePath("/body/body.2/body.2.0/Conv"));
         assertEquals(Optional.of("0.1"), TorchScopes.modulePath("/0/0.1/Conv_3"));
         for (String notScope :
@@ -103,9 +102,10 @@ class TorchExportTest {
         List<NodeProto> nodes = m.graph().getNodeList();
         for (int i = 0; i < nodes.size(); i++) {
             if (nodes.get(i).getOpType().equals("Conv")) {
-                String bias = nodes.get(i).getName().endsWith("conv1/Conv")
-                        ? "onnx::Conv_194"
-                        : "onnx::Conv_200";
+                String bias =
+                        nodes.get(i).getName().endsWith("conv1/Conv")
+                                ? "onnx::Conv_194"
+                                : "onnx::Conv_200";
                 m.graph().setNode(i, nodes.get(i).toBuilder().addInput(bias));
             }
         }
@@ -135,11 +135,14 @@ class TorchExportTest {
         DecompositionResult result =
                 TensorDecompose.autoDecomposition(
                         model.graph(), DecompositionOptions.builder().threads(1).build());
-        assertEquals(List.of("layer1.0.conv1", "layer1.0.conv2"), List.copyOf(result.changes().keySet()));
+        assertEquals(
+                List.of("layer1.0.conv1", "layer1.0.conv2"),
+                List.copyOf(result.changes().keySet()));
         Path out = folder.resolve("out.onnx");
         model.write(result.model(), out);
         ModelProto written = ModelProto.parseFrom(Files.readAllBytes(out));
-        List<String> names = written.getGraph().getNodeList().stream().map(NodeProto::getName).toList();
+        List<String> names =
+                written.getGraph().getNodeList().stream().map(NodeProto::getName).toList();
         assertEquals(
                 List.of(
                         "layer1.0.conv1.0",
@@ -173,7 +176,15 @@ class TorchExportTest {
         String y = m.conv("x", ConvSpec.of(64, 64, 3).same(1).weightName("a.weight"));
         identity(m, "a.weight", "b.weight");
         // A 1-D view is not eligible: its copy of a.weight must survive a's decomposition.
-        y = m.conv(y, ConvSpec.of(64, 64, 3).same(1).weightName("c.weight").bias(false).dilations(2, 2).pads(2, 2, 2, 2));
+        y =
+                m.conv(
+                        y,
+                        ConvSpec.of(64, 64, 3)
+                                .same(1)
+                                .weightName("c.weight")
+                                .bias(false)
+                                .dilations(2, 2)
+                                .pads(2, 2, 2, 2));
         List<NodeProto> nodes = m.graph().getNodeList();
         int last = nodes.size() - 1;
         m.graph().setNode(last, nodes.get(last).toBuilder().setInput(1, "b.weight"));
@@ -206,7 +217,10 @@ class TorchExportTest {
         identity(m, "w_in", "w_copy");
         String y = m.conv("x", ConvSpec.of(4, 4, 3).bias(false).weightName("w"));
         List<NodeProto> nodes = m.graph().getNodeList();
-        m.graph().setNode(nodes.size() - 1, nodes.get(nodes.size() - 1).toBuilder().setInput(1, "w_copy"));
+        m.graph()
+                .setNode(
+                        nodes.size() - 1,
+                        nodes.get(nodes.size() - 1).toBuilder().setInput(1, "w_copy"));
         m.graph().clearInitializer();
         m.output(y, OnnxConstants.FLOAT, 1, 4, 6, 6);
         OnnxModel model = OnnxModel.read(m.write(folder, "runtime.onnx"));
@@ -220,14 +234,28 @@ class TorchExportTest {
     private Path unfoldedExport(long irVersion) throws IOException {
         OnnxTestModels m = new OnnxTestModels("unfolded", 5).irVersion(irVersion);
         m.input("x", OnnxConstants.FLOAT, 1, 8, 4, 4);
-        String y = m.conv("x", ConvSpec.of(8, 8, 3).same(1).bias(false).weightName("conv1.weight").nodeName("/conv1/Conv"));
+        String y =
+                m.conv(
+                        "x",
+                        ConvSpec.of(8, 8, 3)
+                                .same(1)
+                                .bias(false)
+                                .weightName("conv1.weight")
+                                .nodeName("/conv1/Conv"));
         y = m.batchNorm("bn1", y, 8);
         // bn2's statistics are copies of bn1's, as torch.onnx deduplicates equal tensors.
         identity(m, "bn1.weight", "bn2.weight");
         identity(m, "bn1.bias", "bn2.bias");
         identity(m, "bn1.running_mean", "bn2.running_mean");
         identity(m, "bn1.running_var", "bn2.running_var");
-        y = m.node("BatchNormalization", y, "bn2.weight", "bn2.bias", "bn2.running_mean", "bn2.running_var");
+        y =
+                m.node(
+                        "BatchNormalization",
+                        y,
+                        "bn2.weight",
+                        "bn2.bias",
+                        "bn2.running_mean",
+                        "bn2.running_var");
         y = m.node("GlobalAveragePool", y);
         y = m.node("Flatten", y);
         y = m.linear("fc", y, 8, 3);
@@ -258,7 +286,9 @@ class TorchExportTest {
         Tensor counter = others.get("bn1.num_batches_tracked");
         assertEquals(DType.INT64, counter.dtype());
         assertArrayEquals(new int[0], counter.shape());
-        assertEquals(List.of("bn1.num_batches_tracked", "bn2.num_batches_tracked"), model.batchNormCounters());
+        assertEquals(
+                List.of("bn1.num_batches_tracked", "bn2.num_batches_tracked"),
+                model.batchNormCounters());
         assertEquals(List.of(), model.foldedLayers());
     }
 
@@ -273,16 +303,21 @@ class TorchExportTest {
             model.write(
                     model.graph(),
                     Map.of(
-                            "bn2.running_mean", mean,
-                            "fc.weight", fc,
-                            "bn1.bias", others.get("bn1.bias"),
-                            "bn1.num_batches_tracked", Tensor.zeros(DType.INT64, new int[0])),
+                            "bn2.running_mean",
+                            mean,
+                            "fc.weight",
+                            fc,
+                            "bn1.bias",
+                            others.get("bn1.bias"),
+                            "bn1.num_batches_tracked",
+                            Tensor.zeros(DType.INT64, new int[0])),
                     out,
                     OnnxWriteOptions.defaults());
             Map<String, Tensor> reread = OnnxModel.read(out).otherParameters();
             assertEquals(mean, reread.get("bn2.running_mean"), "ir " + ir);
             assertEquals(fc, reread.get("fc.weight"), "ir " + ir);
-            assertEquals(others.get("bn1.running_mean"), reread.get("bn1.running_mean"), "ir " + ir);
+            assertEquals(
+                    others.get("bn1.running_mean"), reread.get("bn1.running_mean"), "ir " + ir);
             assertEquals(others.get("bn2.running_var"), reread.get("bn2.running_var"), "ir " + ir);
             assertEquals(others.keySet(), reread.keySet());
             OrtRunner.Output output = OrtRunner.run(out, 1, 0).values().iterator().next();
@@ -304,17 +339,25 @@ class TorchExportTest {
                         () ->
                                 model.write(
                                         model.graph(),
-                                        Map.of("conv1.weight", Tensor.zeros(DType.FLOAT32, new int[] {8, 8, 3, 3})),
+                                        Map.of(
+                                                "conv1.weight",
+                                                Tensor.zeros(
+                                                        DType.FLOAT32, new int[] {8, 8, 3, 3})),
                                         out,
                                         OnnxWriteOptions.defaults()));
-        assertTrue(unknown.getMessage().contains("'conv1.weight' is not one of the PyTorch parameters"), unknown.getMessage());
+        assertTrue(
+                unknown.getMessage()
+                        .contains("'conv1.weight' is not one of the PyTorch parameters"),
+                unknown.getMessage());
         ModelMismatchException shape =
                 assertThrows(
                         ModelMismatchException.class,
                         () ->
                                 model.write(
                                         model.graph(),
-                                        Map.of("fc.bias", Tensor.zeros(DType.FLOAT32, new int[] {4})),
+                                        Map.of(
+                                                "fc.bias",
+                                                Tensor.zeros(DType.FLOAT32, new int[] {4})),
                                         out,
                                         OnnxWriteOptions.defaults()));
         assertTrue(shape.getMessage().contains("Parameter 'fc.bias'"), shape.getMessage());

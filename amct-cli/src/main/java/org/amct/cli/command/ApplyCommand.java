@@ -30,11 +30,11 @@ import picocli.CommandLine.Spec;
  * decomposed weights into it.
  *
  * <p>The weights file may be a whole PyTorch state dict (as {@code decomposed_weights.safetensors}
- * is, or one saved from the restructured PyTorch model): every tensor whose name is a parameter
- * of the restructured model (a Conv2d weight or bias, or one of the file's other PyTorch
- * parameters and buffers, {@link OnnxModel#otherParameters()}) is loaded after checking its shape
- * and type; parameters it does not hold keep the ONNX file's values, except those of the new
- * layers of decomposed convs, which must all be there. A tensor that matches nothing is an error.
+ * is, or one saved from the restructured PyTorch model): every tensor whose name is a parameter of
+ * the restructured model (a Conv2d weight or bias, or one of the file's other PyTorch parameters
+ * and buffers, {@link OnnxModel#otherParameters()}) is loaded after checking its shape and type;
+ * parameters it does not hold keep the ONNX file's values, except those of the new layers of
+ * decomposed convs, which must all be there. A tensor that matches nothing is an error.
  */
 @Command(
         name = "apply",

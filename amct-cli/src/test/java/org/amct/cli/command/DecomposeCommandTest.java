@@ -95,8 +95,7 @@ class DecomposeCommandTest {
         assertTrue(weights.containsKey("layer2.0.downsample.1.running_var"));
         assertEquals(DType.INT64, weights.get("bn1.num_batches_tracked").dtype());
         assertEquals(
-                List.of("amct_version", "format", "source"),
-                List.copyOf(file.metadata().keySet()));
+                List.of("amct_version", "format", "source"), List.copyOf(file.metadata().keySet()));
         assertEquals(AmctCommand.VERSION, file.metadata().get("amct_version"));
         assertFalse(run.err().contains("Warning"), run.err());
         String info = Files.readString(out.resolve("decompose_info.json"));

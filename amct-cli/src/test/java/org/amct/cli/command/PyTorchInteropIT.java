@@ -35,8 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * info file, {@code load_state_dict(strict=True)} the weights file, and compare its forward pass
  * with ONNX Runtime's on the decomposed ONNX model; then change every BatchNorm and Linear tensor
  * of that PyTorch model (as training would), {@code amct apply} its whole state dict to the
- * original ONNX model, and compare again. The scripts are in {@code
- * src/test/resources/interop}.
+ * original ONNX model, and compare again. The scripts are in {@code src/test/resources/interop}.
  *
  * <p>Skipped, with the reason, when that Python has no torch; {@code -Damct.interop.required=true}
  * (set by {@code .ci/run}) makes that a failure. {@code -Damct.interop.big=true} adds resnet50,
@@ -128,8 +127,7 @@ class PyTorchInteropIT {
             process.destroyForcibly();
         }
         assertTrue(
-                done && process.exitValue() == 0,
-                () -> command + " failed:\n" + readQuietly(log));
+                done && process.exitValue() == 0, () -> command + " failed:\n" + readQuietly(log));
     }
 
     private static String readQuietly(Path log) {
@@ -185,8 +183,7 @@ class PyTorchInteropIT {
                         applied.toString());
         assertEquals(0, apply.exitCode(), apply::toString);
         Npy trained = Npy.read(dir.resolve("trained_output.npy"));
-        double reloaded =
-                relativeL2(run(applied.resolve("model_decomposed.onnx"), input), trained);
+        double reloaded = relativeL2(run(applied.resolve("model_decomposed.onnx"), input), trained);
         assertTrue(
                 relativeL2(torch.values(), trained) > 1e-3,
                 "the trained state dict changes the output");
@@ -205,7 +202,8 @@ class PyTorchInteropIT {
                 decomposed,
                 reloaded,
                 (System.nanoTime() - start) / 1e9);
-        assertTrue(decomposed < TOLERANCE, c + ": torch vs ORT on the decomposed model " + decomposed);
+        assertTrue(
+                decomposed < TOLERANCE, c + ": torch vs ORT on the decomposed model " + decomposed);
         assertTrue(reloaded < TOLERANCE, c + ": torch vs ORT on the applied model " + reloaded);
     }
 
