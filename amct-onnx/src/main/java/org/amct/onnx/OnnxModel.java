@@ -478,7 +478,8 @@ public final class OnnxModel {
         Objects.requireNonNull(options, "options");
         Map<String, Tensor> changed = changedParameters(parameters);
         ModelProto rewritten =
-                new OnnxWriter(proto, sites, file.toString()).rewrite(model, changed);
+                new OnnxWriter(proto, sites, file.toString())
+                        .rewrite(model, changed, this.parameters.tensors());
         Path folder = file.toAbsolutePath().getParent();
         new ExternalDataWriter(folder, file.toString(), options).write(rewritten, target);
         LOG.info("Wrote '{}'", target);

@@ -34,6 +34,9 @@ final class OnnxWriter {
 
     private static final String PLACEHOLDER = "\u0000amct-new-tensor:";
 
+    /** The prefix of the values that keep a changed parameter's old value for its copies. */
+    static final String KEPT_PREFIX = "amct::kept/";
+
     private final ModelProto original;
     private final List<ConvSite> sites;
     private final String source;
@@ -64,10 +67,13 @@ final class OnnxWriter {
      * @param parameters new values for some of the file's other parameters ({@link
      *     TorchParameters}), by value name; each replaces the value's initializer, or the {@code
      *     Identity} or {@code Constant} node that produced it
+     * @param originals the file's values of the parameters, by name: what the {@code Identity}
+     *     copies of a changed parameter keep
      * @return the new model; the original itself when nothing changed
      * @throws ModelMismatchException if the graph does not come from this file
      */
-    ModelProto rewrite(ModelGraph model, Map<String, Tensor> parameters) {
+    ModelProto rewrite(
+            ModelGraph model, Map<String, Tensor> parameters, Map<String, TensorProto> originals) {
         Map<Integer, Edit> edits = new LinkedHashMap<>();
         Map<Integer, ConvSite> siteAt = new LinkedHashMap<>();
         for (ConvSite site : sites) {
@@ -101,6 +107,15 @@ final class OnnxWriter {
         boolean asConstants = original.getIrVersion() < FIRST_IR_WITHOUT_INITIALIZER_INPUTS;
         GraphProto.Builder builder = graph.toBuilder();
         List<NodeProto> parameterNodes = new ArrayList<>();
+        keepCopiedValues(nodes, parameters, originals, values)
+                .forEach(
+                        kept -> {
+                            if (asConstants) {
+                                parameterNodes.add(constantNode(kept, nodeNames));
+                            } else {
+                                builder.addInitializer(kept);
+                            }
+                        });
         for (int i = 0; i < builder.getInitializerCount(); i++) {
             Tensor value = parameters.get(builder.getInitializer(i).getName());
             if (value != null) {
@@ -131,6 +146,45 @@ final class OnnxWriter {
         }
         removeValueInfos(builder, dropped);
         return original.toBuilder().setGraph(builder).build();
+    }
+
+    /**
+     * torch.onnx replaces equal tensors by {@code Identity} copies of one of them, whatever their
+     * role: a folded conv's zero bias may be a copy of some BatchNorm's zero shift. When a
+     * parameter gets a new value, the copies that read it (and are not themselves given a value)
+     * must keep the value they copied: they are pointed at a new value {@code amct::kept/<name>}
+     * holding the file's tensor.
+     *
+     * @return the kept tensors to add, named
+     */
+    private static List<TensorProto> keepCopiedValues(
+            List<NodeProto> nodes,
+            Map<String, Tensor> parameters,
+            Map<String, TensorProto> originals,
+            NameAllocator values) {
+        Map<String, String> keptNames = new LinkedHashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            NodeProto node = nodes.get(i);
+            if (ConstantValues.isIdentity(node)
+                    && parameters.containsKey(node.getInput(0))
+                    && !parameters.containsKey(node.getOutput(0))) {
+                String kept =
+                        keptNames.computeIfAbsent(
+                                node.getInput(0), name -> values.allocate(KEPT_PREFIX + name));
+                nodes.set(i, node.toBuilder().setInput(0, kept).build());
+            }
+        }
+        List<TensorProto> kept = new ArrayList<>();
+        keptNames.forEach(
+                (name, keptName) -> {
+                    TensorProto original = originals.get(name);
+                    if (original == null) {
+                        throw new IllegalStateException(
+                                "No original value of parameter '" + name + "'");
+                    }
+                    kept.add(original.toBuilder().setName(keptName).build());
+                });
+        return kept;
     }
 
     private Optional<Edit> plan(ModelGraph model, ConvSite site) {
@@ -358,6 +412,19 @@ final class OnnxWriter {
             out.add(builder.build());
         }
         return out;
+    }
+
+    private static NodeProto constantNode(TensorProto tensor, NameAllocator nodeNames) {
+        return NodeProto.newBuilder()
+                .setName(nodeNames.allocate(tensor.getName() + ".constant"))
+                .setOpType("Constant")
+                .addOutput(tensor.getName())
+                .addAttribute(
+                        AttributeProto.newBuilder()
+                                .setName("value")
+                                .setType(OnnxConstants.ATTRIBUTE_TENSOR)
+                                .setT(tensor))
+                .build();
     }
 
     private static NodeProto constantNode(String name, Tensor tensor, NameAllocator nodeNames) {

@@ -230,10 +230,14 @@ class TorchExportTest {
                 model.unmappedConvs().get(0).reason());
     }
 
-    /** An unfolded export: conv, BatchNorm with deduplicated statistics, Gemm. */
+    /**
+     * An unfolded export: conv, BatchNorm with deduplicated statistics, Gemm; the conv's bias is an
+     * Identity copy of bn1's shift (torch.onnx deduplicates equal tensors whatever their role).
+     */
     private Path unfoldedExport(long irVersion) throws IOException {
         OnnxTestModels m = new OnnxTestModels("unfolded", 5).irVersion(irVersion);
         m.input("x", OnnxConstants.FLOAT, 1, 8, 4, 4);
+        identity(m, "bn1.bias", "onnx::Conv_9");
         String y =
                 m.conv(
                         "x",
@@ -242,6 +246,8 @@ class TorchExportTest {
                                 .bias(false)
                                 .weightName("conv1.weight")
                                 .nodeName("/conv1/Conv"));
+        int conv = m.graph().getNodeCount() - 1;
+        m.graph().setNode(conv, m.graph().getNode(conv).toBuilder().addInput("onnx::Conv_9"));
         y = m.batchNorm("bn1", y, 8);
         // bn2's statistics are copies of bn1's, as torch.onnx deduplicates equal tensors.
         identity(m, "bn1.weight", "bn2.weight");
@@ -269,8 +275,8 @@ class TorchExportTest {
         Map<String, Tensor> others = model.otherParameters();
         assertEquals(
                 List.of(
-                        "bn1.weight",
                         "bn1.bias",
+                        "bn1.weight",
                         "bn1.running_mean",
                         "bn1.running_var",
                         "bn2.weight",
@@ -299,6 +305,9 @@ class TorchExportTest {
             Map<String, Tensor> others = model.otherParameters();
             Tensor mean = Tensor.ofFloats(new int[] {8}, new float[] {1, 2, 3, 4, 5, 6, 7, 8});
             Tensor fc = Tensor.zeros(DType.FLOAT32, new int[] {3, 8});
+            Tensor shift = Tensor.ofFloats(new int[] {8}, new float[] {8, 7, 6, 5, 4, 3, 2, 1});
+            Tensor convBias =
+                    assertInstanceOf(Conv2d.class, model.graph().find("conv1").get()).bias().get();
             Path out = folder.resolve("params" + ir + ".onnx");
             model.write(
                     model.graph(),
@@ -308,17 +317,30 @@ class TorchExportTest {
                             "fc.weight",
                             fc,
                             "bn1.bias",
-                            others.get("bn1.bias"),
+                            shift,
+                            "bn1.weight",
+                            others.get("bn1.weight"),
                             "bn1.num_batches_tracked",
                             Tensor.zeros(DType.INT64, new int[0])),
                     out,
                     OnnxWriteOptions.defaults());
-            Map<String, Tensor> reread = OnnxModel.read(out).otherParameters();
+            OnnxModel rereadModel = OnnxModel.read(out);
+            Map<String, Tensor> reread = rereadModel.otherParameters();
+            assertEquals(shift, reread.get("bn1.bias"), "ir " + ir);
+            // The conv's bias copied bn1.bias: it keeps the value it copied.
+            assertEquals(
+                    convBias,
+                    assertInstanceOf(Conv2d.class, rereadModel.graph().find("conv1").get())
+                            .bias()
+                            .get(),
+                    "ir " + ir);
             assertEquals(mean, reread.get("bn2.running_mean"), "ir " + ir);
             assertEquals(fc, reread.get("fc.weight"), "ir " + ir);
             assertEquals(
                     others.get("bn1.running_mean"), reread.get("bn1.running_mean"), "ir " + ir);
             assertEquals(others.get("bn2.running_var"), reread.get("bn2.running_var"), "ir " + ir);
+            // bn2.bias copied bn1.bias too, and was not given: it keeps its value.
+            assertEquals(others.get("bn2.bias"), reread.get("bn2.bias"), "ir " + ir);
             assertEquals(others.keySet(), reread.keySet());
             OrtRunner.Output output = OrtRunner.run(out, 1, 0).values().iterator().next();
             // fc.weight is zero: the output is fc.bias.
