@@ -23,7 +23,6 @@ import org.amct.api.decompose.Replacement;
 import org.amct.api.decompose.Restructurer;
 import org.amct.api.exception.DecompositionException;
 import org.amct.api.graph.Conv2d;
-import org.amct.api.graph.Layer;
 import org.amct.api.graph.ModelGraph;
 import org.amct.api.graph.Tensor;
 import org.amct.api.schema.DecomposeInfoCodec;
@@ -118,22 +117,12 @@ public final class TensorDecompose {
         return result;
     }
 
-    private static Map<String, Layer> allLayers(ModelGraph model) {
-        Map<String, Layer> layers = new LinkedHashMap<>();
-        layers.put("", model.root());
-        layers.putAll(model.layers());
-        return layers;
-    }
-
     /** Every Conv2d in model order, split into eligible ones and skipped ones with reasons. */
     private static void sortConvs(
             ModelGraph model, Map<String, Conv2d> eligible, List<SkippedLayer> skipped) {
-        allLayers(model)
+        model.convs()
                 .forEach(
-                        (name, layer) -> {
-                            if (!(layer instanceof Conv2d conv)) {
-                                return;
-                            }
+                        (name, conv) -> {
                             Optional<String> reason = Eligibility.reasonToSkip(conv);
                             if (reason.isPresent()) {
                                 LOG.debug("Layer '{}' left unchanged: {}", name, reason.get());
@@ -262,22 +251,20 @@ public final class TensorDecompose {
         Map<String, String> reasons = new LinkedHashMap<>();
         skipped.forEach(s -> reasons.put(s.name(), s.reason()));
         List<LayerInspection> out = new ArrayList<>();
-        allLayers(model)
+        model.convs()
                 .forEach(
-                        (name, layer) -> {
-                            if (layer instanceof Conv2d conv) {
+                        (name, conv) ->
                                 out.add(
                                         Reports.inspection(
-                                                name, conv, reasons.get(name), ranks.get(name)));
-                            }
-                        });
+                                                name, conv, reasons.get(name), ranks.get(name))));
         return out;
     }
 
     /**
      * Changes a freshly built model's structure as a decomposition-info file says: each listed
      * Conv2d becomes two convs with fresh default-initialised weights, ready for the decomposed
-     * weights to be loaded with {@link ModelGraph#loadStateDict}. The whole file is checked against
+     * weights to be loaded with {@link DecomposedWeights#loadConvParameters} (or {@link
+     * DecomposedWeights#loadStateDict} for a whole state dict). The whole file is checked against
      * the model before anything changes.
      *
      * @param model the freshly built model; not modified

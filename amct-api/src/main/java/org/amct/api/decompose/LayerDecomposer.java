@@ -1,6 +1,7 @@
 package org.amct.api.decompose;
 
 import org.amct.api.exception.DecompositionException;
+import org.amct.api.exception.ErrorCategory;
 import org.amct.api.graph.Conv2d;
 import org.amct.api.graph.DType;
 import org.amct.api.graph.Tensor;
@@ -62,6 +63,7 @@ public final class LayerDecomposer {
                     seconds);
         } catch (BackendException e) {
             throw new DecompositionException(
+                    ErrorCategory.BACKEND,
                     "Layer '"
                             + name
                             + "': backend '"
@@ -120,6 +122,7 @@ public final class LayerDecomposer {
                     .rank();
         } catch (BackendException e) {
             throw new DecompositionException(
+                    ErrorCategory.BACKEND,
                     "Layer '"
                             + name
                             + "': backend '"
@@ -154,13 +157,15 @@ public final class LayerDecomposer {
         }
         if (!valid) {
             throw new DecompositionException(
+                    ErrorCategory.BACKEND,
                     "Layer '"
                             + name
                             + "': backend '"
                             + backend.id()
                             + "' returned an invalid spectrum (expected "
                             + unfolding.rows()
-                            + " finite, non-negative, descending values). This is a backend bug.");
+                            + " finite, non-negative, descending values). This is a backend bug.",
+                    null);
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.amct.api.DecomposedWeights;
 import org.amct.api.NetworkDecomposition;
 import org.amct.api.TensorDecompose;
 import org.amct.api.exception.ModelMismatchException;
@@ -159,7 +160,7 @@ final class ApplyCommand implements Callable<Integer> {
             Map<String, Tensor> others,
             Map<String, Tensor> given,
             Path file) {
-        Map<String, Tensor> convs = ConvParameters.of(model);
+        Map<String, Tensor> convs = DecomposedWeights.convParameters(model);
         Set<String> newLayers = new HashSet<>();
         changes.values().forEach(newLayers::addAll);
         List<String> missing = new ArrayList<>();

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.amct.api.DecomposedWeights;
 import org.amct.api.DecompositionOptions;
 import org.amct.api.DecompositionResult;
 import org.amct.api.SkippedLayer;
@@ -19,6 +20,7 @@ import org.amct.api.format.Safetensors;
 import org.amct.api.graph.ModelGraph;
 import org.amct.api.graph.Tensor;
 import org.amct.api.report.HtmlReport;
+import org.amct.api.report.JsonReport;
 import org.amct.onnx.OnnxModel;
 import org.amct.onnx.UnmappedConv;
 import picocli.CommandLine.Command;
@@ -105,17 +107,20 @@ final class DecomposeCommand implements Callable<Integer> {
                 result = TensorDecompose.autoDecomposition(onnx.graph(), options(folder));
             } catch (DecompositionException e) {
                 // The API names the layer; only the command knows the file.
-                throw new DecompositionException("Model '" + model + "': " + e.getMessage(), e);
+                throw new DecompositionException(
+                        e.category(), "Model '" + model + "': " + e.getMessage(), e);
             }
-            ReportJson.Totals totals =
-                    new ReportJson.Totals(
-                            ConvParameters.count(onnx.graph()),
-                            ConvParameters.count(result.model()),
-                            (System.nanoTime() - start) / 1e9);
-            writeOutputs(folder, onnxName, onnx, result, totals);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            writeOutputs(folder, onnxName, onnx, result, seconds);
             // All outputs appear together, or none (a failure above leaves DIR as it was).
             List<Path> written = folder.commit();
-            print(spec.commandLine().getOut(), onnx, result, totals, written);
+            print(
+                    spec.commandLine().getOut(),
+                    onnx,
+                    result,
+                    JsonReport.Totals.of(onnx.graph(), result),
+                    seconds,
+                    written);
         }
         return ExitCode.SUCCESS.code();
     }
@@ -137,17 +142,16 @@ final class DecomposeCommand implements Callable<Integer> {
             String onnxName,
             OnnxModel onnx,
             DecompositionResult result,
-            ReportJson.Totals totals)
+            double seconds)
             throws IOException {
         onnx.write(result.model(), folder.resolve(onnxName));
         if (!result.changes().isEmpty()) {
             writeWeights(folder, onnx, result.model());
         }
         byte[] report =
-                ReportJson.toJson(
-                        model.getFileName().toString(),
-                        result,
-                        totals,
+                FoldedMarks.add(
+                        JsonReport.toJson(
+                                model.getFileName().toString(), onnx.graph(), result, seconds),
                         Set.copyOf(onnx.foldedLayers()));
         folder.write(REPORT_FILE, out -> out.write(report));
         if (reportHtml) {
@@ -162,7 +166,8 @@ final class DecomposeCommand implements Callable<Integer> {
     private Path writeWeights(OutputFolder folder, OnnxModel onnx, ModelGraph decomposed)
             throws IOException {
         Path file = folder.resolve(WEIGHTS_FILE);
-        Map<String, Tensor> stateDict = new LinkedHashMap<>(ConvParameters.of(decomposed));
+        Map<String, Tensor> stateDict =
+                new LinkedHashMap<>(DecomposedWeights.convParameters(decomposed));
         onnx.otherParameters().forEach(stateDict::putIfAbsent);
         // Sorted keys: the same run writes the same bytes.
         Map<String, String> metadata = new TreeMap<>();
@@ -211,7 +216,8 @@ final class DecomposeCommand implements Callable<Integer> {
             PrintWriter out,
             OnnxModel onnx,
             DecompositionResult result,
-            ReportJson.Totals totals,
+            JsonReport.Totals totals,
+            double seconds,
             List<Path> written) {
         if (result.layers().isEmpty()) {
             out.println(
@@ -237,10 +243,10 @@ final class DecomposeCommand implements Callable<Integer> {
                 result.layers().size() + result.skipped().size(),
                 result.backend().id(),
                 result.backend().device(),
-                totals.seconds(),
-                totals.convParamsBefore(),
-                totals.convParamsAfter(),
-                100.0 * totals.convParamsAfter() / Math.max(1, totals.convParamsBefore()));
+                seconds,
+                totals.paramsBefore(),
+                totals.paramsAfter(),
+                100.0 * totals.paramsAfter() / Math.max(1, totals.paramsBefore()));
         written.forEach(file -> out.println("Wrote " + file));
     }
 }

@@ -18,6 +18,7 @@ import org.amct.api.format.Safetensors;
 import org.amct.api.format.WeightsFile;
 import org.amct.api.graph.DType;
 import org.amct.api.graph.Tensor;
+import org.amct.api.report.JsonReport;
 import org.amct.onnx.OnnxModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,7 +80,20 @@ class DecomposeCommandTest {
         assertTrue(names(report.get("skipped").get(0)).containsAll(Set.of("name", "reason")));
         assertTrue(
                 names(report.get("totals"))
-                        .containsAll(Set.of("params_before", "params_after", "seconds")));
+                        .containsAll(
+                                Set.of(
+                                        "params_before",
+                                        "params_after",
+                                        "macs_before",
+                                        "macs_after",
+                                        "seconds",
+                                        "layers_decomposed",
+                                        "layers_skipped")));
+        assertEquals(JsonReport.SCHEMA_VERSION, report.get("schema_version").asInt());
+        assertTrue(
+                report.get("totals").get("macs_after").asLong()
+                        < report.get("totals").get("macs_before").asLong(),
+                report.get("totals").toString());
         assertFalse(report.get("layers").get(0).get("weights_folded").asBoolean());
         assertFalse(report.get("skipped").get(0).get("weights_folded").asBoolean());
         WeightsFile file = Safetensors.read(out.resolve("decomposed_weights.safetensors"));
@@ -216,7 +230,7 @@ class DecomposeCommandTest {
     }
 
     @Test
-    void writeFailureIsExitCodeOne() throws IOException {
+    void writeFailureIsExitCodeFive() throws IOException {
         Path out = Files.createDirectories(temp.resolve("out"));
         Files.createDirectories(out.resolve("tiny_resnet_decomposed.onnx").resolve("blocker"));
         CliRun run =
@@ -226,6 +240,6 @@ class DecomposeCommandTest {
                         "-o",
                         out.toString(),
                         "--overwrite");
-        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals(5, run.exitCode(), run.toString());
     }
 }

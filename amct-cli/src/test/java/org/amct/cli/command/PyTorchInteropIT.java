@@ -38,9 +38,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * original ONNX model, and compare again. The scripts are in {@code src/test/resources/interop}.
  *
  * <p>Skipped, with the reason, when that Python has no torch; {@code -Damct.interop.required=true}
- * (set by {@code .ci/run}) makes that a failure. {@code -Damct.interop.big=true} adds resnet50,
- * googlenet, densenet121 and vgg11 (minutes, gigabytes); {@code -Damct.interop.only=resnet50,...}
- * keeps only the cases of those models.
+ * (the ci profile, which .ci/run turns on) makes that a failure. {@code -Damct.interop.big=true}
+ * adds resnet50, googlenet, densenet121 and vgg11 (minutes, gigabytes); {@code
+ * -Damct.interop.only=resnet50,...} keeps only the cases of those models.
  */
 class PyTorchInteropIT {
     private static final Path PYTHON = Path.of("/usr/bin/python3");
