@@ -210,6 +210,25 @@ class TorchExportTest {
     }
 
     @Test
+    void readsAConstantNodeBehindAChainOfIdentities() throws IOException {
+        OnnxTestModels m = new OnnxTestModels("constant", 3);
+        m.input("x", OnnxConstants.FLOAT, 1, 4, 8, 8);
+        Tensor weight = m.uniform(new int[] {4, 4, 3, 3}, 0.5, DType.FLOAT32);
+        m.addConstant("w", weight, ConvSpec.Source.CONSTANT_NODE);
+        identity(m, "w", "w_copy");
+        identity(m, "w_copy", "w_copy2");
+        String y = m.conv("x", ConvSpec.of(4, 4, 3).bias(false).weightName("unused"));
+        int conv = m.graph().getNodeCount() - 1;
+        m.graph().setNode(conv, m.graph().getNode(conv).toBuilder().setInput(1, "w_copy2"));
+        m.graph().clearInitializer();
+        m.output(y, OnnxConstants.FLOAT, 1, 4, 6, 6);
+        OnnxModel model = OnnxModel.read(m.write(folder, "constant.onnx"));
+        assertEquals(List.of(), model.unmappedConvs());
+        Conv2d read = assertInstanceOf(Conv2d.class, model.graph().find("Conv_3").get());
+        assertEquals(weight, read.weight());
+    }
+
+    @Test
     void skipsAWeightThatIsARunTimeValueBehindIdentity() throws IOException {
         OnnxTestModels m = new OnnxTestModels("runtime", 3);
         m.input("x", OnnxConstants.FLOAT, 1, 4, 8, 8);

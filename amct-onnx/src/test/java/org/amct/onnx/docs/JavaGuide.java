@@ -98,9 +98,8 @@ final class JavaGuide {
         DecompositionResult result = TensorDecompose.autoDecomposition(onnx.graph(), info);
         Path decomposed = dir.resolve("tiny_resnet_decomposed.onnx");
         onnx.write(result.model(), decomposed); // every other node is carried through
-        DecomposedWeights
-                .write( // the Conv2d parameters; amct decompose adds onnx.otherParameters()
-                        result.model(), dir.resolve("decomposed_weights.safetensors"), Map.of());
+        DecomposedWeights.write( // the Conv2d parameters; the CLI adds otherParameters()
+                result.model(), dir.resolve("decomposed_weights.safetensors"), Map.of());
         // end::onnx[]
         return decomposed;
     }
