@@ -21,6 +21,11 @@ import org.amct.api.graph.Size2d;
  * @param macsAfter multiply-accumulates per output pixel of the two new layers (the first conv's
  *     share counted per final output pixel)
  * @param relativeError {@code ||W - W'|| / ||W||} in float64, before casting back
+ * @param storedRelativeError {@code ||W - W'|| / ||W||} of the two new weights as stored in the
+ *     layer's dtype (rounded, and clamped to its finite range); equal to {@code relativeError} for
+ *     float64
+ * @param clampedElements how many elements of the two new weights lay beyond the dtype's finite
+ *     range (float16: 65504) and were stored as its largest finite value; 0 for float64
  * @param seconds time spent on the layer
  * @param spectrum the singular values and the marks of the rank rule
  */
@@ -39,6 +44,8 @@ public record LayerReport(
         long macsBefore,
         long macsAfter,
         double relativeError,
+        double storedRelativeError,
+        long clampedElements,
         double seconds,
         Spectrum spectrum) {
     /**
@@ -59,6 +66,11 @@ public record LayerReport(
      * @param macsAfter multiply-accumulates per output pixel of the two new layers (the first
      *     conv's share counted per final output pixel)
      * @param relativeError {@code ||W - W'|| / ||W||} in float64, before casting back
+     * @param storedRelativeError {@code ||W - W'|| / ||W||} of the two new weights as stored in the
+     *     layer's dtype (rounded, and clamped to its finite range); equal to {@code relativeError}
+     *     for float64
+     * @param clampedElements how many elements of the two new weights lay beyond the dtype's finite
+     *     range (float16: 65504) and were stored as its largest finite value; 0 for float64
      * @param seconds time spent on the layer
      * @param spectrum the singular values and the marks of the rank rule
      */

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.amct.api.backend.BackendCatalog;
 import org.amct.api.backend.BackendRequest;
 import org.amct.api.backend.BackendSelection;
+import org.amct.api.backend.OpenedBackend;
 import org.amct.api.decompose.DecomposedLayer;
 import org.amct.api.decompose.Eligibility;
 import org.amct.api.decompose.LayerDecomposer;
@@ -39,6 +40,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Neither changes its input model: each returns a new one. Both are safe to call concurrently on
  * different models; each call opens its own backend.
+ *
+ * <p>These static methods are shorthands for a {@link Decomposer} on the backends this JVM's
+ * service loader finds, discovered once per JVM, each probed at most once. An application that
+ * brings its own backends, or wants them probed again, builds a {@link Decomposer} with a {@link
+ * BackendCatalog} instead.
  */
 public final class TensorDecompose {
     private static final Logger LOG = LoggerFactory.getLogger(TensorDecompose.class);
@@ -93,16 +99,26 @@ public final class TensorDecompose {
 
     private static DecompositionResult autoDecompositionWritingInfo(
             ModelGraph model, DecompositionOptions options) throws IOException {
+        return autoDecomposition(DefaultCatalog.get(), model, options);
+    }
+
+    /** The online flow on a given catalog: what {@link Decomposer} runs. */
+    static DecompositionResult autoDecomposition(
+            BackendCatalog catalog, ModelGraph model, DecompositionOptions options)
+            throws IOException {
+        Objects.requireNonNull(catalog, "catalog");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(options, "options");
-        BackendSelection selection =
-                BackendCatalog.discover().select(BackendRequest.resolve(options.backend()));
         Map<String, Conv2d> eligible = new LinkedHashMap<>();
         List<SkippedLayer> skipped = new ArrayList<>();
         sortConvs(model, eligible, skipped);
         DecompositionResult result;
-        try (ComputeBackend backend =
-                selection.provider().open(new BackendOptions(options.threads()))) {
+        OpenedBackend opened =
+                catalog.open(
+                        BackendRequest.resolve(options.backend()),
+                        new BackendOptions(options.threads()));
+        BackendSelection selection = opened.selection();
+        try (ComputeBackend backend = opened.backend()) {
             BackendInfo info =
                     new BackendInfo(
                             backend.id().value(),
@@ -232,6 +248,16 @@ public final class TensorDecompose {
      */
     public static List<LayerInspection> inspect(
             ModelGraph model, DecompositionOptions options, boolean withRanks) {
+        return inspect(DefaultCatalog.get(), model, options, withRanks);
+    }
+
+    /** {@link #inspect(ModelGraph, DecompositionOptions, boolean)} on a given catalog. */
+    static List<LayerInspection> inspect(
+            BackendCatalog catalog,
+            ModelGraph model,
+            DecompositionOptions options,
+            boolean withRanks) {
+        Objects.requireNonNull(catalog, "catalog");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(options, "options");
         Map<String, Conv2d> eligible = new LinkedHashMap<>();
@@ -239,10 +265,11 @@ public final class TensorDecompose {
         sortConvs(model, eligible, skipped);
         Map<String, Integer> ranks = new LinkedHashMap<>();
         if (withRanks && !eligible.isEmpty()) {
-            BackendSelection selection =
-                    BackendCatalog.discover().select(BackendRequest.resolve(options.backend()));
-            try (ComputeBackend backend =
-                    selection.provider().open(new BackendOptions(options.threads()))) {
+            OpenedBackend opened =
+                    catalog.open(
+                            BackendRequest.resolve(options.backend()),
+                            new BackendOptions(options.threads()));
+            try (ComputeBackend backend = opened.backend()) {
                 eligible.forEach(
                         (name, conv) ->
                                 ranks.put(name, LayerDecomposer.rankOf(name, conv, backend)));

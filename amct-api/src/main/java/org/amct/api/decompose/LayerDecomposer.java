@@ -10,6 +10,8 @@ import org.amct.spi.ComputeBackend;
 import org.amct.spi.DenseMatrix;
 import org.amct.spi.Factorization;
 import org.amct.spi.SvdResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decomposes one eligible layer on a backend: unfold in float64, one factorization, the rank rule
@@ -17,6 +19,8 @@ import org.amct.spi.SvdResult;
  * layer's dtype.
  */
 public final class LayerDecomposer {
+    private static final Logger LOG = LoggerFactory.getLogger(LayerDecomposer.class);
+
     private LayerDecomposer() {}
 
     /**
@@ -52,6 +56,22 @@ public final class LayerDecomposer {
             Tensor firstWeight = Factors.firstWeight(unfolding, svd, dtype);
             Tensor lastWeight = Factors.lastWeight(unfolding, svd, dtype);
             double error = relativeError(a, svd);
+            long clamped = clampedElements(svd, dtype);
+            double storedError = dtype == DType.FLOAT64 ? error : storedError(a, svd, dtype);
+            if (clamped > 0) {
+                LOG.warn(
+                        "Layer '{}': {} of {} elements of its two new weights are beyond the {}"
+                                + " range (+-{}) and were stored as +-{}; relative error of the"
+                                + " stored weights {} (float64: {})",
+                        name,
+                        clamped,
+                        (long) svd.rank() * (a.rows() + a.cols()),
+                        dtype,
+                        dtype.maxFinite(),
+                        dtype.maxFinite(),
+                        storedError,
+                        error);
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             return new DecomposedLayer(
                     unfolding,
@@ -60,6 +80,8 @@ public final class LayerDecomposer {
                     choice,
                     s,
                     error,
+                    storedError,
+                    clamped,
                     seconds);
         } catch (BackendException e) {
             throw new DecompositionException(
@@ -80,9 +102,9 @@ public final class LayerDecomposer {
 
     /**
      * The bytes decomposing a layer needs at its peak: the float64 unfolding, the backend's
-     * workspace on the heap, and the two factors ({@code P}, {@code P^T A} and their float64 copies
-     * as weights) at the largest rank the rule can give ({@code n/4 + 16}, or {@code n} at full
-     * rank).
+     * workspace on the heap, and the two factors ({@code P}, {@code P^T A}, their float64 copies as
+     * weights, and for a dtype narrower than float64 their rounded copies) at the largest rank the
+     * rule can give ({@code n/4 + 16}, or {@code n} at full rank).
      *
      * @param conv an eligible layer
      * @param backend the backend that will factorize it
@@ -94,7 +116,9 @@ public final class LayerDecomposer {
         long n = unfolding.rows();
         long m = unfolding.cols();
         long rank = fullRank ? n : Math.min(n, n / 4 + 16);
-        long factors = 2 * 8L * rank * (n + m);
+        // P and P^T A, their copies as weights, and for a narrower dtype their rounded copies.
+        long copies = conv.weight().dtype() == DType.FLOAT64 ? 2 : 3;
+        long factors = copies * 8L * rank * (n + m);
         return 8L * n * m + backend.workspaceBytes((int) n, (int) m) + factors;
     }
 
@@ -188,6 +212,51 @@ public final class LayerDecomposer {
     }
 
     private static final double CANCELLATION_LIMIT = 1e-6;
+
+    /**
+     * How many elements of {@code P} and {@code P^T A} lie beyond {@code dtype}'s finite range: the
+     * new weights hold exactly these values (permuted), so these are the elements that {@link
+     * Tensor#fromDoubles} clamps.
+     */
+    static long clampedElements(SvdResult svd, DType dtype) {
+        double max = dtype.maxFinite();
+        return beyond(svd.leftVectors().backingArray(), max)
+                + beyond(svd.projection().backingArray(), max);
+    }
+
+    private static long beyond(double[] values, double max) {
+        long count = 0;
+        for (double v : values) {
+            if (Math.abs(v) > max) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * {@code ||A - P_s C_s|| / ||A||} for the factors as the new weights store them: {@code P} and
+     * {@code C = P^T A} rounded (and clamped) to {@code dtype} exactly as {@link
+     * Tensor#fromDoubles} does, the residual formed explicitly (the rounded {@code P} is not
+     * orthonormal, so the shortcut of {@link #relativeError} does not hold).
+     */
+    static double storedError(DenseMatrix a, SvdResult svd, DType dtype) {
+        double total = sumOfSquares(a.backingArray());
+        if (total == 0) {
+            return 0.0;
+        }
+        SvdResult stored =
+                new SvdResult(
+                        asStored(svd.leftVectors(), dtype), asStored(svd.projection(), dtype));
+        return Math.sqrt(residualSquares(a, stored) / total);
+    }
+
+    private static DenseMatrix asStored(DenseMatrix m, DType dtype) {
+        double[] values =
+                Tensor.fromDoubles(dtype, new int[] {m.rows(), m.cols()}, m.backingArray())
+                        .toDoubles();
+        return DenseMatrix.wrap(m.rows(), m.cols(), values);
+    }
 
     /** {@code ||A - P C||^2}, one row of the product at a time. */
     private static double residualSquares(DenseMatrix a, SvdResult svd) {

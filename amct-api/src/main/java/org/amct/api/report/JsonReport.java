@@ -145,6 +145,8 @@ public final class JsonReport {
                 layer.macsBefore(),
                 layer.macsAfter(),
                 layer.relativeError(),
+                layer.storedRelativeError(),
+                layer.clampedElements(),
                 layer.seconds());
     }
 

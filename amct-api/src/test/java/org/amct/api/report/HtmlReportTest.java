@@ -156,6 +156,8 @@ class HtmlReportTest {
                 36_864,
                 384L * rank,
                 0.25,
+                0.25,
+                0,
                 0.01,
                 new Spectrum(values, threshold, vbmfRank, low, high));
     }

@@ -6,6 +6,7 @@ import org.amct.api.backend.BackendCatalog;
 import org.amct.api.backend.BackendRequest;
 import org.amct.api.backend.BackendSelection;
 import org.amct.api.backend.ProbeReport;
+import org.amct.api.backend.ProviderFault;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -27,11 +28,15 @@ final class BackendsCommand implements Callable<Integer> {
     public Integer call() {
         BackendCatalog catalog = BackendCatalog.discover();
         PrintWriter out = spec.commandLine().getOut();
-        if (catalog.reports().isEmpty()) {
+        if (catalog.reports().isEmpty() && catalog.faults().isEmpty()) {
             out.println("No backend found on the module or class path.");
         }
         for (ProbeReport report : catalog.reports()) {
             out.println("  " + BackendCatalog.describe(report));
+        }
+        // Providers too broken to have an id: listed with the reason, never chosen.
+        for (ProviderFault fault : catalog.faults()) {
+            out.println("  " + fault.describe());
         }
         BackendSelection selection =
                 catalog.select(BackendRequest.resolve(java.util.Optional.empty()));

@@ -19,7 +19,7 @@ final class LayerTable {
      */
     static void decomposed(PrintWriter out, List<LayerReport> layers) {
         int width = nameWidth(layers.stream().map(LayerReport::name).toList());
-        String format = "%-" + width + "s %-5s %5s %5s %5s %-7s %-7s %21s %9s %8s%n";
+        String format = "%-" + width + "s %-5s %5s %5s %5s %-7s %-7s %21s %9s %10s %8s%n";
         out.printf(
                 Locale.ROOT,
                 format,
@@ -32,6 +32,7 @@ final class LayerTable {
                 "stride",
                 "params before->after",
                 "rel error",
+                "stored err",
                 "seconds");
         for (LayerReport layer : layers) {
             out.printf(
@@ -47,7 +48,21 @@ final class LayerTable {
                     String.format(
                             Locale.ROOT, "%,d->%,d", layer.paramsBefore(), layer.paramsAfter()),
                     String.format(Locale.ROOT, "%.3e", layer.relativeError()),
+                    String.format(Locale.ROOT, "%.3e", layer.storedRelativeError()),
                     String.format(Locale.ROOT, "%.3f", layer.seconds()));
+        }
+        for (LayerReport layer : layers) {
+            if (layer.clampedElements() > 0) {
+                out.printf(
+                        Locale.ROOT,
+                        "Warning: layer '%s': %,d elements of its new weights were beyond the"
+                                + " range of its dtype and were clamped to it (stored error %.3e,"
+                                + " float64 error %.3e)%n",
+                        layer.name(),
+                        layer.clampedElements(),
+                        layer.storedRelativeError(),
+                        layer.relativeError());
+            }
         }
     }
 

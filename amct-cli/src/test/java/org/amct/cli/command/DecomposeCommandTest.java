@@ -73,8 +73,21 @@ class DecomposeCommandTest {
                                         "params_before",
                                         "params_after",
                                         "rel_error",
+                                        "rel_error_stored",
+                                        "clamped_elements",
                                         "seconds")));
         assertEquals(4, report.get("layers").size());
+        for (JsonNode layer : report.get("layers")) {
+            // float32 weights: nothing clamped, and rounding to float32 moves the error by far
+            // less than float32's unit roundoff times (1 + sqrt(rank)).
+            assertEquals(0, layer.get("clamped_elements").asLong());
+            double bound = Math.ulp(1.0f) * (1 + Math.sqrt(layer.get("rank").asInt()));
+            assertEquals(
+                    layer.get("rel_error").asDouble(),
+                    layer.get("rel_error_stored").asDouble(),
+                    bound,
+                    layer.get("name").asText());
+        }
         assertEquals("layer1.0.conv1", report.get("layers").get(0).get("name").asText());
         assertEquals(2, report.get("skipped").size());
         assertTrue(names(report.get("skipped").get(0)).containsAll(Set.of("name", "reason")));

@@ -1,6 +1,7 @@
 package org.amct.backend.openblas;
 
 import java.util.Objects;
+import org.amct.spi.BackendChecks;
 import org.amct.spi.BackendException;
 import org.amct.spi.BackendId;
 import org.amct.spi.ComputeBackend;
@@ -60,11 +61,19 @@ final class OpenBlasBackend implements ComputeBackend {
      */
     @Override
     public Factorization factorize(DenseMatrix a) {
-        Objects.requireNonNull(a, "a");
-        if (closed) {
-            throw new IllegalStateException("Backend 'openblas' is closed");
-        }
+        BackendChecks.requireBackendOpen(id(), closed);
+        BackendChecks.requireFactorizable(id(), a);
         return OpenBlasFactorization.compute(a, () -> library.useThreads(threads));
+    }
+
+    /**
+     * The Java heap only: the singular values, the sorted eigenvalues and one column buffer ({@code
+     * 3 n} doubles). The Gram matrix, its reflectors and the streamed blocks live in native memory
+     * ({@code n^2 + n b + O(n)} doubles at the peak; see {@link OpenBlasFactorization}).
+     */
+    @Override
+    public long workspaceBytes(int rows, int cols) {
+        return 8L * 3 * rows;
     }
 
     /**

@@ -9,6 +9,7 @@ import static org.bytedeco.openblas.global.openblas.cblas_dscal;
 import static org.bytedeco.openblas.global.openblas.cblas_dsyrk;
 
 import java.util.Objects;
+import org.amct.spi.BackendChecks;
 import org.amct.spi.BackendException;
 import org.amct.spi.DenseMatrix;
 import org.amct.spi.Factorization;
@@ -96,15 +97,11 @@ final class OpenBlasFactorization implements Factorization {
      */
     static OpenBlasFactorization compute(DenseMatrix a, Runnable threadSetting) {
         Objects.requireNonNull(threadSetting, "threadSetting");
-        if (a.rows() == 0 || a.rows() > a.cols()) {
-            throw new IllegalArgumentException(
-                    "Backend 'openblas' factorizes n x m matrices with 1 <= n <= m, got "
-                            + a.rows()
-                            + " x "
-                            + a.cols());
-        }
-        OpenBlasFactorization factorization =
-                new OpenBlasFactorization(a, scaleExponent(a), threadSetting);
+        BackendChecks.requireFactorizable(OpenBlasBackendProvider.ID, a);
+        int exponent =
+                BackendChecks.scaleExponent(
+                        BackendChecks.requireFinite(OpenBlasBackendProvider.ID, a));
+        OpenBlasFactorization factorization = new OpenBlasFactorization(a, exponent, threadSetting);
         boolean complete = false;
         try {
             factorization.reduce();
@@ -124,15 +121,8 @@ final class OpenBlasFactorization implements Factorization {
 
     @Override
     public SvdResult truncate(int rank) {
-        if (closed) {
-            throw new IllegalStateException("This factorization of backend 'openblas' is closed");
-        }
-        if (rank < 1 || rank > rows) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "rank must be in [1, %d] for a %d x %d matrix, got %d",
-                            rows, rows, cols, rank));
-        }
+        BackendChecks.requireFactorizationOpen(OpenBlasBackendProvider.ID, closed);
+        BackendChecks.requireRank(OpenBlasBackendProvider.ID, rank, rows, cols);
         threadSetting.run();
         long start = System.nanoTime();
         try (DoublePointer vectors = tridiagonal.topEigenvectors(rank)) {
@@ -157,27 +147,6 @@ final class OpenBlasFactorization implements Factorization {
             tridiagonal.close();
             tridiagonal = null;
         }
-    }
-
-    /**
-     * The exponent {@code e} of the power of two that {@code A} is divided by: that of its largest
-     * absolute element, at least {@link Double#MIN_EXPONENT} so that {@code 2^-e} is a double.
-     */
-    private static int scaleExponent(DenseMatrix a) {
-        double[] data = a.backingArray();
-        double max = 0.0;
-        for (int i = 0; i < data.length; i++) {
-            double magnitude = Math.abs(data[i]);
-            if (!(magnitude <= Double.MAX_VALUE)) {
-                throw new IllegalArgumentException(
-                        String.format(
-                                "Backend 'openblas': element (%d, %d) of the %d x %d matrix is %s;"
-                                        + " only finite matrices can be factorized",
-                                i / a.cols(), i % a.cols(), a.rows(), a.cols(), data[i]));
-            }
-            max = Math.max(max, magnitude);
-        }
-        return max == 0.0 ? 0 : Math.max(Math.getExponent(max), Double.MIN_EXPONENT);
     }
 
     /** Forms {@code G}, reduces it to tridiagonal form and computes the singular values. */
