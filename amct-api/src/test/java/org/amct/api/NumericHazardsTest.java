@@ -60,6 +60,46 @@ class NumericHazardsTest {
                 e.getMessage().startsWith("Layer 'layer': weight element 1234 "), e.getMessage());
     }
 
+    @ParameterizedTest
+    @ValueSource(doubles = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY})
+    void nonFiniteBiasIsAnErrorNamingTheLayerAndTheIndex(double bad) {
+        float[] bias = new float[96];
+        bias[17] = (float) bad;
+        Conv2d conv =
+                Conv2d.builder(64, 96, Size2d.square(3))
+                        .weight(Tensor.ofFloats(SHAPE, new float[96 * 64 * 9]))
+                        .bias(Tensor.ofFloats(new int[] {96}, bias))
+                        .build();
+        ModelGraph model = ModelGraph.builder("Net").add("layer", conv).build();
+        DecompositionException e =
+                assertThrows(
+                        DecompositionException.class,
+                        () -> TensorDecompose.autoDecomposition(model));
+        assertTrue(e.getMessage().startsWith("Layer 'layer': bias element 17 "), e.getMessage());
+        assertTrue(e.getMessage().contains(Double.toString((float) bad)), e.getMessage());
+    }
+
+    @Test
+    void aMegabyteLayerNameGivesABoundedMessage() {
+        float[] values = new float[96 * 64 * 9];
+        values[3] = Float.NaN;
+        Conv2d conv =
+                Conv2d.builder(64, 96, Size2d.square(3))
+                        .withBias(false)
+                        .weight(Tensor.ofFloats(SHAPE, values))
+                        .build();
+        String name = "n".repeat(1_000_000);
+        ModelGraph model = ModelGraph.builder("Net").add(name, conv).build();
+        DecompositionException e =
+                assertThrows(
+                        DecompositionException.class,
+                        () -> TensorDecompose.autoDecomposition(model));
+        assertTrue(e.getMessage().length() < 400, e.getMessage().length() + " characters");
+        assertTrue(
+                e.getMessage().contains("...' (1,000,000 characters): weight element 3"),
+                e.getMessage());
+    }
+
     @Test
     void allZeroWeightGetsTheLowerClampRoundedAndZeroFactors() {
         DecompositionResult result = decompose(new double[96 * 64 * 9], DType.FLOAT32);

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.amct.api.exception.ModelFormatException;
+import org.amct.api.exception.Quoted;
 import org.amct.api.graph.Tensor;
 import org.amct.onnx.proto.OnnxProtos.AttributeProto;
 import org.amct.onnx.proto.OnnxProtos.GraphProto;
@@ -161,7 +162,7 @@ final class ConstantValues {
         String resolved = origin(name);
         Tensor cached = decoded.get(resolved);
         if (cached == null) {
-            String where = "ONNX file '" + source + "', tensor '" + resolved + "'";
+            String where = "ONNX file '" + source + "', tensor " + Quoted.of(resolved);
             cached = TensorCodec.decode(protos.get(resolved), modelFolder, where);
             decoded.put(resolved, cached);
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import org.amct.api.exception.ModelFormatException;
+import org.amct.api.exception.Quoted;
 import org.amct.api.graph.Conv2d;
 import org.amct.api.graph.DType;
 import org.amct.api.graph.Padding;
@@ -72,7 +73,7 @@ final class ConvNodes {
         if (weight.isEmpty()) {
             return new Unmapped(runTime("weight", weightName, constants));
         }
-        String weightWhere = where + ", weight '" + weightName + "'";
+        String weightWhere = where + ", weight " + Quoted.of(weightName);
         int rank = weight.get().getDimsCount();
         if (rank < 3) {
             throw new ModelFormatException(
@@ -111,10 +112,10 @@ final class ConvNodes {
     private static String runTime(String what, String name, ConstantValues constants) {
         String origin = constants.origin(name);
         return what
-                + " '"
-                + name
-                + "' is computed at run time"
-                + (origin.equals(name) ? "" : " (an Identity copy of '" + origin + "')");
+                + " "
+                + Quoted.of(name)
+                + " is computed at run time"
+                + (origin.equals(name) ? "" : " (an Identity copy of " + Quoted.of(origin) + ")");
     }
 
     /** A Conv weight needs every dimension {@code >= 1}: checked before its data is read. */

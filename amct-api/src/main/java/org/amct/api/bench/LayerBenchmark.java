@@ -6,10 +6,12 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import org.amct.api.decompose.DecomposedLayer;
 import org.amct.api.decompose.LayerDecomposer;
+import org.amct.api.exception.DecompositionException;
 import org.amct.api.graph.Conv2d;
 import org.amct.api.graph.DType;
 import org.amct.api.graph.Size2d;
 import org.amct.api.graph.Tensor;
+import org.amct.api.io.HeapShortage;
 import org.amct.spi.ComputeBackend;
 
 /**
@@ -36,6 +38,7 @@ public final class LayerBenchmark {
         if (runs < 1 || warmups < 0) {
             throw new IllegalArgumentException("runs must be >= 1 and warmups >= 0");
         }
+        checkHeap(backend, shape);
         Conv2d conv = randomConv(shape, seed);
         for (int i = 0; i < warmups; i++) {
             LayerDecomposer.decompose(shape.toString(), conv, backend, false);
@@ -58,6 +61,31 @@ public final class LayerBenchmark {
                 seconds,
                 PeakMemory.heapPeakBytes(),
                 PeakMemory.residentPeakBytes());
+    }
+
+    /**
+     * Refuses a shape whose weight and factorization would not fit in the heap, as the
+     * decomposition does, before anything is allocated.
+     */
+    private static void checkHeap(ComputeBackend backend, ConvShape shape) {
+        long weight =
+                4L * shape.outChannels() * shape.inChannels() * shape.kernelH() * shape.kernelW();
+        long needed =
+                weight
+                        + LayerDecomposer.peakBytes(
+                                shape.rows(), shape.cols(), DType.FLOAT32, backend, false);
+        long available = HeapShortage.available();
+        if (needed > available) {
+            System.gc(); // garbage may hold what a collection would free
+            available = HeapShortage.available();
+        }
+        if (needed > available) {
+            throw new DecompositionException(
+                    HeapShortage.refused(
+                            "Benchmarking shape " + shape + " on backend '" + backend.id() + "'",
+                            needed,
+                            available));
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package org.amct.api.decompose;
 
 import org.amct.api.exception.DecompositionException;
 import org.amct.api.exception.ErrorCategory;
+import org.amct.api.exception.Quoted;
 import org.amct.api.graph.Conv2d;
 import org.amct.api.graph.DType;
 import org.amct.api.graph.Tensor;
@@ -36,7 +37,7 @@ public final class LayerDecomposer {
     public static DecomposedLayer decompose(
             String name, Conv2d conv, ComputeBackend backend, boolean fullRank) {
         long start = System.nanoTime();
-        checkFinite(name, conv.weight());
+        checkFinite(name, conv);
         Unfolding unfolding = Unfolding.of(conv);
         DenseMatrix a = unfolding.matrix(conv.weight());
         try (Factorization factorization = backend.factorize(a)) {
@@ -86,9 +87,9 @@ public final class LayerDecomposer {
         } catch (BackendException e) {
             throw new DecompositionException(
                     ErrorCategory.BACKEND,
-                    "Layer '"
-                            + name
-                            + "': backend '"
+                    "Layer "
+                            + Quoted.of(name)
+                            + ": backend '"
                             + backend.id()
                             + "' failed on its "
                             + unfolding.rows()
@@ -113,11 +114,28 @@ public final class LayerDecomposer {
      */
     public static long peakBytes(Conv2d conv, ComputeBackend backend, boolean fullRank) {
         Unfolding unfolding = Unfolding.of(conv);
-        long n = unfolding.rows();
-        long m = unfolding.cols();
+        return peakBytes(
+                unfolding.rows(), unfolding.cols(), conv.weight().dtype(), backend, fullRank);
+    }
+
+    /**
+     * The bytes decomposing a layer needs at its peak, from the size of its unfolding alone (before
+     * any weight is allocated), as {@link #peakBytes(Conv2d, ComputeBackend, boolean)}.
+     *
+     * @param rows {@code n}, the rows of the unfolding
+     * @param cols {@code m}, its columns
+     * @param dtype the weight's dtype
+     * @param backend the backend that will factorize it
+     * @param fullRank whether every singular value is kept
+     * @return the estimate in bytes
+     */
+    public static long peakBytes(
+            int rows, int cols, DType dtype, ComputeBackend backend, boolean fullRank) {
+        long n = rows;
+        long m = cols;
         long rank = fullRank ? n : Math.min(n, n / 4 + 16);
         // P and P^T A, their copies as weights, and for a narrower dtype their rounded copies.
-        long copies = conv.weight().dtype() == DType.FLOAT64 ? 2 : 3;
+        long copies = dtype == DType.FLOAT64 ? 2 : 3;
         long factors = copies * 8L * rank * (n + m);
         return 8L * n * m + backend.workspaceBytes((int) n, (int) m) + factors;
     }
@@ -132,7 +150,7 @@ public final class LayerDecomposer {
      * @throws DecompositionException if the weight holds NaN or infinity, or the backend fails
      */
     public static int rankOf(String name, Conv2d conv, ComputeBackend backend) {
-        checkFinite(name, conv.weight());
+        checkFinite(name, conv);
         Unfolding unfolding = Unfolding.of(conv);
         try (Factorization factorization = backend.factorize(unfolding.matrix(conv.weight()))) {
             double[] s = factorization.singularValues();
@@ -147,9 +165,9 @@ public final class LayerDecomposer {
         } catch (BackendException e) {
             throw new DecompositionException(
                     ErrorCategory.BACKEND,
-                    "Layer '"
-                            + name
-                            + "': backend '"
+                    "Layer "
+                            + Quoted.of(name)
+                            + ": backend '"
                             + backend.id()
                             + "' failed: "
                             + e.getMessage(),
@@ -157,13 +175,23 @@ public final class LayerDecomposer {
         }
     }
 
-    private static void checkFinite(String name, Tensor weight) {
+    /** NaN or infinity in the weight or the bias would be carried into the decomposed layers. */
+    private static void checkFinite(String name, Conv2d conv) {
+        checkFinite(name, "weight", conv.weight());
+        if (conv.bias().isPresent()) {
+            checkFinite(name, "bias", conv.bias().get());
+        }
+    }
+
+    private static void checkFinite(String name, String what, Tensor weight) {
         long bad = weight.firstNonFiniteIndex();
         if (bad >= 0) {
             throw new DecompositionException(
-                    "Layer '"
-                            + name
-                            + "': weight element "
+                    "Layer "
+                            + Quoted.of(name)
+                            + ": "
+                            + what
+                            + " element "
                             + bad
                             + " (flat index into shape "
                             + java.util.Arrays.toString(weight.shape())
@@ -182,9 +210,9 @@ public final class LayerDecomposer {
         if (!valid) {
             throw new DecompositionException(
                     ErrorCategory.BACKEND,
-                    "Layer '"
-                            + name
-                            + "': backend '"
+                    "Layer "
+                            + Quoted.of(name)
+                            + ": backend '"
                             + backend.id()
                             + "' returned an invalid spectrum (expected "
                             + unfolding.rows()

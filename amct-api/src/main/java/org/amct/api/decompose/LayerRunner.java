@@ -20,9 +20,16 @@ import org.amct.spi.ComputeBackend;
 public final class LayerRunner {
     private LayerRunner() {}
 
-    /** Told after each layer, from the thread that decomposed it. */
+    /** Told when each layer starts and after it is done, from the thread that decomposes it. */
     @FunctionalInterface
     public interface Listener {
+        /**
+         * A layer starts, once its memory is admitted.
+         *
+         * @param name the layer
+         */
+        default void started(String name) {}
+
         /**
          * A layer is done.
          *
@@ -115,6 +122,7 @@ public final class LayerRunner {
             throw interrupted(name);
         }
         try {
+            listener.started(name);
             DecomposedLayer result = LayerDecomposer.decompose(name, conv, backend, fullRank);
             listener.done(name, result);
             return result;

@@ -40,12 +40,23 @@ public final class RankSelector {
             }
         }
         int clamped = Math.max(Math.min(vbmfRank, clampHigh), clampLow);
+        return new RankChoice(
+                Math.min(roundTo16(clamped), n), vbmfRank, threshold, clampLow, clampHigh, false);
+    }
+
+    /**
+     * Step 3 of the rule: the clamped rank rounded to the nearest multiple of 16, at least 16, plus
+     * 16 when rounding lost more than 10 %. The caller caps it at {@code n}.
+     *
+     * @param clamped the rank after the clamp
+     * @return the rounded rank
+     */
+    public static int roundTo16(int clamped) {
         int rounded = Math.max(16, ((clamped + 8) / 16) * 16);
         if (rounded < 0.9 * clamped) {
             rounded += 16;
         }
-        return new RankChoice(
-                Math.min(rounded, n), vbmfRank, threshold, clampLow, clampHigh, false);
+        return rounded;
     }
 
     /** The VBMF threshold on singular values, or NaN when a step meets invalid numbers. */

@@ -2,6 +2,7 @@ package org.amct.cli.command;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,9 +16,11 @@ import org.amct.api.DecomposedWeights;
 import org.amct.api.NetworkDecomposition;
 import org.amct.api.TensorDecompose;
 import org.amct.api.exception.ModelMismatchException;
+import org.amct.api.exception.Quoted;
 import org.amct.api.format.Safetensors;
 import org.amct.api.graph.ModelGraph;
 import org.amct.api.graph.Tensor;
+import org.amct.api.io.HeapShortage;
 import org.amct.onnx.OnnxModel;
 import org.amct.onnx.OnnxWriteOptions;
 import picocli.CommandLine.Command;
@@ -41,11 +44,11 @@ import picocli.CommandLine.Spec;
         name = "apply",
         mixinStandardHelpOptions = true,
         description = {
-            "Restructures MODEL as a decomposition-info file says.",
-            "Each listed Conv2d becomes two convs; writes DIR/<model>_decomposed.onnx. With --weights,",
-            "loads every tensor of a state dict (for example decomposed_weights.safetensors) whose",
-            "name is a parameter of the result; without, the new convs get fresh random weights,",
-            "to be trained or loaded elsewhere."
+            "Restructures MODEL as a decomposition-info file says: each listed Conv2d becomes two"
+                    + " convs; writes DIR/<model>_decomposed.onnx. With --weights, loads every"
+                    + " tensor of a state dict (for example decomposed_weights.safetensors) whose"
+                    + " name is a parameter of the result; without, the new convs get fresh random"
+                    + " weights, to be trained or loaded elsewhere."
         })
 final class ApplyCommand implements Callable<Integer> {
     @Spec private CommandSpec spec;
@@ -85,10 +88,32 @@ final class ApplyCommand implements Callable<Integer> {
         if (weights != null) {
             Inputs.readable(weights, "weights file");
         }
+        OutputFolder.nonEmpty(spec, output);
+        try {
+            return run();
+        } catch (OutOfMemoryError e) {
+            // Whatever the run held is unreachable now; the staging folder is already removed.
+            throw new InvalidInputException(
+                    HeapShortage.ranOut(
+                            "Applying " + Quoted.of(info) + " to " + Quoted.of(model),
+                            3 * Files.size(model) + (256L << 20)),
+                    e);
+        }
+    }
+
+    private int run() throws IOException {
+        OnnxModel onnx = OnnxModel.read(model);
         String onnxName = Inputs.stem(model) + "_decomposed.onnx";
+        List<String> outputs = List.of(onnxName, onnxName + ".data");
+        // Before the folder is touched: no output may be an input, whatever --overwrite says.
+        InputPaths inputs =
+                new InputPaths().addModel(model, onnx).add("decomposition-info file", info);
+        if (weights != null) {
+            inputs.add("weights file", weights);
+        }
+        inputs.checkOutputs(output, outputs);
         try (OutputFolder folder =
-                OutputFolder.prepare(output, overwrite, List.of(onnxName, onnxName + ".data"))) {
-            OnnxModel onnx = OnnxModel.read(model);
+                OutputFolder.prepare(output, overwrite, outputs, spec.commandLine().getErr())) {
             NetworkDecomposition restructured =
                     TensorDecompose.decomposeNetwork(onnx.graph(), info);
             ModelGraph result = restructured.model();
@@ -197,6 +222,8 @@ final class ApplyCommand implements Callable<Integer> {
                         unmatched.add(name);
                     }
                 });
+        convLoaded.forEach((name, tensor) -> checkFinite(file, name, tensor));
+        othersLoaded.forEach((name, tensor) -> checkFinite(file, name, tensor));
         if (!missing.isEmpty() || !unmatched.isEmpty() || !mismatched.isEmpty()) {
             List<String> problems = new ArrayList<>();
             if (!missing.isEmpty()) {
@@ -231,6 +258,28 @@ final class ApplyCommand implements Callable<Integer> {
         Map<String, Tensor> all = new LinkedHashMap<>(model.stateDict());
         all.putAll(convLoaded);
         return new Loaded(model.loadStateDict(all), othersLoaded, convLoaded.size());
+    }
+
+    /** NaN or infinity loaded into the model would make it compute NaN everywhere. */
+    private static void checkFinite(Path file, String name, Tensor tensor) {
+        if (!tensor.dtype().isFloatingPoint()) {
+            return;
+        }
+        long bad = tensor.firstNonFiniteIndex();
+        if (bad >= 0) {
+            throw new ModelMismatchException(
+                    "Weights file "
+                            + Quoted.of(file)
+                            + ", tensor "
+                            + Quoted.of(name)
+                            + ": element "
+                            + bad
+                            + " (flat index into shape "
+                            + Arrays.toString(tensor.shape())
+                            + ") is "
+                            + tensor.getDouble(bad)
+                            + ". Loading it would give a model that computes NaN; fix the file.");
+        }
     }
 
     /** The layer a parameter name belongs to: the name without its last part. */

@@ -38,10 +38,10 @@ import picocli.CommandLine.Spec;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = {
-            "Times the decomposition of Conv2d shapes on backends, side by side.",
-            "Each shape is COUTxCINxKHxKW (e.g. 512x512x3x3) with Gaussian weights; each",
-            "time is the median of --runs runs after --warmups untimed ones and covers the",
-            "whole per-layer work (unfold, factorize, rank rule, vectors, factors)."
+            "Times the decomposition of Conv2d shapes on backends, side by side. Each shape is"
+                    + " COUTxCINxKHxKW (e.g. 512x512x3x3) with Gaussian weights; each time is the"
+                    + " median of --runs runs after --warmups untimed ones and covers the whole"
+                    + " per-layer work (unfold, factorize, rank rule, vectors, factors)."
         })
 final class BenchCommand implements Callable<Integer> {
     private static final ObjectMapper MAPPER =
@@ -188,12 +188,12 @@ final class BenchCommand implements Callable<Integer> {
         }
         Optional<BackendId> requested;
         try {
-            requested = BackendRequest.resolve(Optional.ofNullable(backend).map(BackendId::of));
+            requested = Optional.ofNullable(backend).map(BackendId::of);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(
                     spec.commandLine(), "--backend '" + backend + "': " + e.getMessage());
         }
-        return List.of(catalog.select(requested).chosen());
+        return List.of(BackendRequest.select(catalog, requested).chosen());
     }
 
     private List<Measurement> measure(

@@ -2,7 +2,9 @@ package org.amct.cli.command;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,11 +18,14 @@ import org.amct.api.DecompositionResult;
 import org.amct.api.SkippedLayer;
 import org.amct.api.TensorDecompose;
 import org.amct.api.exception.DecompositionException;
+import org.amct.api.exception.Quoted;
 import org.amct.api.format.Safetensors;
 import org.amct.api.graph.ModelGraph;
 import org.amct.api.graph.Tensor;
+import org.amct.api.io.HeapShortage;
 import org.amct.api.report.HtmlReport;
 import org.amct.api.report.JsonReport;
+import org.amct.api.report.ReportContext;
 import org.amct.onnx.OnnxModel;
 import org.amct.onnx.UnmappedConv;
 import picocli.CommandLine.Command;
@@ -42,18 +47,21 @@ import picocli.CommandLine.Spec;
             "  decompose_info.json              the decomposition info (when a layer changed)",
             "  decomposed_weights.safetensors   the state dict, with PyTorch names (idem)",
             "  report.json                      per layer: mode, rank, shapes, parameters, error",
-            "  report.html                      spectra and size charts (with --report-html)"
+            "  report.html                      the report to decide with (with --report-html)",
+            "When no layer is eligible, it says so with the reasons counted and writes only the"
+                    + " reports (the unchanged model too with --write-unchanged)."
         })
 final class DecomposeCommand implements Callable<Integer> {
     static final String INFO_FILE = "decompose_info.json";
     static final String WEIGHTS_FILE = "decomposed_weights.safetensors";
-    static final String REPORT_FILE = "report.json";
 
     /** The {@code __metadata__} key of the weights file that records the amct version. */
     static final String VERSION_KEY = "amct_version";
 
     /** How many layer names a message lists before it says how many more there are. */
     private static final int NAMES_SHOWN = 5;
+
+    static final String REPORT_FILE = "report.json";
 
     /** The picture report, written with {@code --report-html}. */
     static final String REPORT_HTML_FILE = "report.html";
@@ -82,25 +90,59 @@ final class DecomposeCommand implements Callable<Integer> {
                             + " parameters and MACs before and after, for a browser.")
     private boolean reportHtml;
 
+    @Option(
+            names = "--write-unchanged",
+            description =
+                    "Write <model>_decomposed.onnx even when no layer is eligible (an unchanged"
+                            + " copy).")
+    private boolean writeUnchanged;
+
     @Mixin private BackendOptions backendOptions;
+
+    private ProgressBar progress;
 
     @Override
     public Integer call() throws IOException {
+        try {
+            return decompose();
+        } finally {
+            if (progress != null) {
+                progress.close();
+            }
+        }
+    }
+
+    private Integer decompose() throws IOException {
         Inputs.readable(model, "model");
+        OutputFolder.nonEmpty(spec, output);
+        try {
+            return run();
+        } catch (OutOfMemoryError e) {
+            // Whatever the run held is unreachable now; the staging folder is already removed.
+            throw new InvalidInputException(
+                    HeapShortage.ranOut(
+                            "Decomposing " + Quoted.of(model),
+                            3 * Files.size(model) + (256L << 20)),
+                    e);
+        }
+    }
+
+    private int run() throws IOException {
+        OnnxModel onnx = OnnxModel.read(model);
+        warnIfFolded(spec.commandLine().getErr(), onnx.foldedLayers());
         String onnxName = Inputs.stem(model) + "_decomposed.onnx";
+        List<String> outputs =
+                List.of(
+                        onnxName,
+                        onnxName + ".data",
+                        INFO_FILE,
+                        WEIGHTS_FILE,
+                        REPORT_FILE,
+                        REPORT_HTML_FILE);
+        // Before the folder is touched: no output may be an input, whatever --overwrite says.
+        new InputPaths().addModel(model, onnx).checkOutputs(output, outputs);
         try (OutputFolder folder =
-                OutputFolder.prepare(
-                        output,
-                        overwrite,
-                        List.of(
-                                onnxName,
-                                onnxName + ".data",
-                                INFO_FILE,
-                                WEIGHTS_FILE,
-                                REPORT_FILE,
-                                REPORT_HTML_FILE))) {
-            OnnxModel onnx = OnnxModel.read(model);
-            warnIfFolded(spec.commandLine().getErr(), onnx.foldedLayers());
+                OutputFolder.prepare(output, overwrite, outputs, spec.commandLine().getErr())) {
             long start = System.nanoTime();
             DecompositionResult result;
             try {
@@ -111,7 +153,7 @@ final class DecomposeCommand implements Callable<Integer> {
                         e.category(), "Model '" + model + "': " + e.getMessage(), e);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            writeOutputs(folder, onnxName, onnx, result, seconds);
+            writeOutputs(folder, onnxName, onnx, result, seconds, start);
             // All outputs appear together, or none (a failure above leaves DIR as it was).
             List<Path> written = folder.commit();
             print(
@@ -130,8 +172,15 @@ final class DecomposeCommand implements Callable<Integer> {
                 backendOptions
                         .apply(DecompositionOptions.builder())
                         .decomposeInfoFile(folder.resolve(INFO_FILE));
-        if (parent.isInteractive()) {
-            options.progress(new ProgressBar(spec.commandLine().getErr()));
+        if (parent.isInteractive() || parent.isVerbose()) {
+            progress =
+                    new ProgressBar(
+                            spec.commandLine().getErr(),
+                            parent.isInteractive(),
+                            ProgressBar.width(System.getenv("COLUMNS")),
+                            System::nanoTime,
+                            true);
+            options.progress(progress);
         }
         return options.build();
     }
@@ -142,9 +191,12 @@ final class DecomposeCommand implements Callable<Integer> {
             String onnxName,
             OnnxModel onnx,
             DecompositionResult result,
-            double seconds)
+            double seconds,
+            long startNanos)
             throws IOException {
-        onnx.write(result.model(), folder.resolve(onnxName));
+        if (!result.changes().isEmpty() || writeUnchanged) {
+            onnx.write(result.model(), folder.resolve(onnxName));
+        }
         if (!result.changes().isEmpty()) {
             writeWeights(folder, onnx, result.model());
         }
@@ -155,8 +207,38 @@ final class DecomposeCommand implements Callable<Integer> {
                         Set.copyOf(onnx.foldedLayers()));
         folder.write(REPORT_FILE, out -> out.write(report));
         if (reportHtml) {
-            HtmlReport.write(result, folder.resolve(REPORT_HTML_FILE));
+            ReportContext context =
+                    ReportContext.builder()
+                            .model(model.getFileName().toString())
+                            .version(AmctVersion.version())
+                            .date(Instant.now().minusNanos(System.nanoTime() - startNanos))
+                            .commandLine(commandLine())
+                            .build();
+            // The info file is staged now; the report names where it will be.
+            DecompositionResult shown =
+                    new DecompositionResult(
+                            result.model(),
+                            result.changes(),
+                            result.backend(),
+                            result.layers(),
+                            result.skipped(),
+                            result.decomposeInfoFile().map(f -> output.resolve(f.getFileName())));
+            HtmlReport.write(shown, context, folder.resolve(REPORT_HTML_FILE));
         }
+    }
+
+    /** The command line as typed, quoted for a POSIX shell where needed. */
+    private String commandLine() {
+        StringBuilder line = new StringBuilder("amct");
+        for (String arg : spec.root().commandLine().getParseResult().originalArgs()) {
+            line.append(' ');
+            if (arg.matches("[A-Za-z0-9_./:=,+@%-]+")) {
+                line.append(arg);
+            } else {
+                line.append('\'').append(arg.replace("'", "'\\''")).append('\'');
+            }
+        }
+        return line.toString();
     }
 
     /**
@@ -173,7 +255,7 @@ final class DecomposeCommand implements Callable<Integer> {
         Map<String, String> metadata = new TreeMap<>();
         metadata.put("format", "pt");
         metadata.put("source", model.getFileName().toString());
-        metadata.put(VERSION_KEY, AmctCommand.VERSION);
+        metadata.put(VERSION_KEY, AmctVersion.version());
         Safetensors.write(file, stateDict, metadata);
         return file;
     }
@@ -220,12 +302,10 @@ final class DecomposeCommand implements Callable<Integer> {
             double seconds,
             List<Path> written) {
         if (result.layers().isEmpty()) {
-            out.println(
-                    "No Conv2d layer is eligible for decomposition: the model is written"
-                            + " unchanged, with a report; no decomposition info or weights.");
-        } else {
-            LayerTable.decomposed(out, result.layers());
+            nothingToDecompose(out, onnx, result, written);
+            return;
         }
+        LayerTable.decomposed(out, result.layers());
         if (!result.skipped().isEmpty()) {
             out.println("Left unchanged:");
             for (SkippedLayer skipped : result.skipped()) {
@@ -238,7 +318,7 @@ final class DecomposeCommand implements Callable<Integer> {
         out.printf(
                 Locale.ROOT,
                 "Decomposed %d of %d Conv2d layers on backend '%s' (%s) in %.2f s;"
-                        + " Conv2d parameters %,d -> %,d (%.1f%%)%n",
+                        + " Conv2d parameters %,d -> %,d: %.1f%% kept%n",
                 result.layers().size(),
                 result.layers().size() + result.skipped().size(),
                 result.backend().id(),
@@ -247,6 +327,45 @@ final class DecomposeCommand implements Callable<Integer> {
                 totals.paramsBefore(),
                 totals.paramsAfter(),
                 100.0 * totals.paramsAfter() / Math.max(1, totals.paramsBefore()));
+        written.forEach(file -> out.println("Wrote " + file));
+    }
+
+    private static void nothingToDecompose(
+            PrintWriter out, OnnxModel onnx, DecompositionResult result, List<Path> written) {
+        int convs = result.skipped().size();
+        Map<String, Integer> reasons = new LinkedHashMap<>();
+        result.skipped().forEach(s -> reasons.merge(s.reason(), 1, Integer::sum));
+        StringBuilder counted = new StringBuilder();
+        reasons.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .forEach(
+                        e ->
+                                counted.append(counted.length() == 0 ? "" : "; ")
+                                        .append(e.getValue())
+                                        .append(" x ")
+                                        .append(e.getKey()));
+        out.println(
+                "Nothing to decompose: "
+                        + (convs == 0
+                                ? "the model has no Conv2d layer"
+                                : "none of the "
+                                        + convs
+                                        + " Conv2d layers is eligible ("
+                                        + counted
+                                        + ")")
+                        + (onnx.unmappedConvs().isEmpty()
+                                ? ""
+                                : "; "
+                                        + onnx.unmappedConvs().size()
+                                        + " other Conv nodes are not Conv2d layers")
+                        + ".");
+        boolean modelWritten =
+                written.stream().anyMatch(p -> p.getFileName().toString().endsWith(".onnx"));
+        out.println(
+                modelWritten
+                        ? "The model is written unchanged (--write-unchanged), with the report."
+                        : "No model written (add --write-unchanged for an unchanged copy); the"
+                                + " report says the same.");
         written.forEach(file -> out.println("Wrote " + file));
     }
 }

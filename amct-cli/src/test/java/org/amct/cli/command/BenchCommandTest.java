@@ -99,6 +99,20 @@ class BenchCommandTest {
     }
 
     @Test
+    void quotesTheShapeAsTypedAndRefusesShapesNoTensorHolds() {
+        CliRun zero = CliRun.of("bench", "64x0x3x3");
+        assertEquals(2, zero.exitCode(), zero.toString());
+        assertTrue(
+                zero.err().contains("Shape '64x0x3x3': every dimension must be >= 1"), zero.err());
+        CliRun huge = CliRun.of("bench", "--backend", "ejml", "100000x100000x3x3");
+        assertEquals(2, huge.exitCode(), huge.toString());
+        assertTrue(
+                huge.err().contains("Shape '100000x100000x3x3': 90,000,000,000 weight elements"),
+                huge.err());
+        assertTrue(!huge.err().contains("internal error"), huge.err());
+    }
+
+    @Test
     void anUnknownBackendIsExitCodeFour() {
         CliRun run = CliRun.of("bench", "--backend", "nope", "64x64x3x3");
         assertEquals(4, run.exitCode(), run.toString());

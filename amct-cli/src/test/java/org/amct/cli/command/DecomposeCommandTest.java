@@ -123,7 +123,7 @@ class DecomposeCommandTest {
         assertEquals(DType.INT64, weights.get("bn1.num_batches_tracked").dtype());
         assertEquals(
                 List.of("amct_version", "format", "source"), List.copyOf(file.metadata().keySet()));
-        assertEquals(AmctCommand.VERSION, file.metadata().get("amct_version"));
+        assertEquals(AmctVersion.version(), file.metadata().get("amct_version"));
         assertFalse(run.err().contains("Warning"), run.err());
         String info = Files.readString(out.resolve("decompose_info.json"));
         assertTrue(info.contains("\"layer2.0.conv1\""), info);
@@ -152,21 +152,35 @@ class DecomposeCommandTest {
     }
 
     @Test
-    void modelWithoutEligibleLayersGetsOnlyTheModelAndTheReport() throws IOException {
+    void modelWithoutEligibleLayersSaysSoAndWritesOnlyTheReport() throws IOException {
         Path out = temp.resolve("out");
         CliRun run = CliRun.of("decompose", CliRun.PADDLE.toString(), "-o", out.toString());
         assertEquals(0, run.exitCode(), run.toString());
-        assertTrue(run.out().contains("No Conv2d layer is eligible"), run.out());
+        assertTrue(run.out().startsWith("Nothing to decompose: none of the "), run.out());
+        assertTrue(
+                run.out().matches("(?s).*is eligible \\(\\d+ x .*"),
+                "reasons counted: " + run.out());
+        assertTrue(run.out().contains("No model written (add --write-unchanged"), run.out());
         try (var files = Files.list(out)) {
             assertEquals(
-                    Set.of("ch_ppocr_mobile_v2.0_cls_infer_decomposed.onnx", "report.json"),
+                    Set.of("report.json"),
                     Set.copyOf(files.map(p -> p.getFileName().toString()).toList()));
         }
+
+        Path copy = temp.resolve("copy");
+        CliRun asked =
+                CliRun.of(
+                        "decompose",
+                        CliRun.PADDLE.toString(),
+                        "-o",
+                        copy.toString(),
+                        "--write-unchanged");
+        assertEquals(0, asked.exitCode(), asked.toString());
         assertEquals(
                 List.of(Files.readAllBytes(CliRun.PADDLE).length),
                 List.of(
                         Files.readAllBytes(
-                                        out.resolve(
+                                        copy.resolve(
                                                 "ch_ppocr_mobile_v2.0_cls_infer_decomposed.onnx"))
                                 .length));
     }

@@ -96,4 +96,21 @@ class LauncherIT {
         assertTrue(output.contains("Backend 'aparapi' was requested but is unavailable"), output);
         assertTrue(output.contains("apt-get install pocl-opencl-icd"), output);
     }
+
+    @Test
+    void outOfMemoryIsExitThreeWithTheHeapToAskFor() throws IOException, InterruptedException {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        Path out = temp.resolve("out");
+        ProcessBuilder builder =
+                launcher(root, "decompose", "examples/tiny_resnet.onnx", "-o", out.toString());
+        builder.environment().put("AMCT_JAVA_OPTS", "-Xmx8m");
+        Process process = builder.redirectOutput(temp.resolve("log.txt").toFile()).start();
+        assertTrue(process.waitFor(5, TimeUnit.MINUTES), "the launcher did not finish");
+        String output = Files.readString(temp.resolve("log.txt"));
+        assertEquals(3, process.exitValue(), output);
+        assertTrue(output.startsWith("amct: error: out of memory: the Java heap is "), output);
+        assertTrue(output.contains("AMCT_JAVA_OPTS=-Xmx"), output);
+        assertTrue(!output.contains("\tat ") && !output.contains("Exception in thread"), output);
+        assertTrue(!Files.exists(out), "no output folder left behind");
+    }
 }

@@ -169,7 +169,7 @@ class PyTorchInteropIT {
                 decompose.err().contains("folded a BatchNorm"),
                 () -> "the BatchNorm-folding warning, " + c + "\n" + decompose);
         assertEquals(
-                AmctCommand.VERSION,
+                AmctVersion.version(),
                 summary.get("metadata").get(DecomposeCommand.VERSION_KEY).asText());
 
         Npy input = Npy.read(dir.resolve("input.npy"));
