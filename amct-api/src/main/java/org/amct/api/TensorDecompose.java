@@ -16,6 +16,7 @@ import org.amct.api.backend.BackendCatalog;
 import org.amct.api.backend.BackendRequest;
 import org.amct.api.backend.BackendSelection;
 import org.amct.api.backend.OpenedBackend;
+import org.amct.api.backend.ThreadPolicy;
 import org.amct.api.decompose.DecomposedLayer;
 import org.amct.api.decompose.Eligibility;
 import org.amct.api.decompose.LayerDecomposer;
@@ -117,7 +118,9 @@ public final class TensorDecompose {
         DecompositionResult result;
         OpenedBackend opened =
                 BackendRequest.open(
-                        catalog, options.backend(), new BackendOptions(options.threads()));
+                        catalog,
+                        options.backend(),
+                        new BackendOptions(ThreadPolicy.resolve(options.threads())));
         BackendSelection selection = opened.selection();
         try (ComputeBackend backend = opened.backend()) {
             BackendInfo info =
@@ -291,7 +294,9 @@ public final class TensorDecompose {
         if (withRanks && !eligible.isEmpty()) {
             OpenedBackend opened =
                     BackendRequest.open(
-                            catalog, options.backend(), new BackendOptions(options.threads()));
+                            catalog,
+                            options.backend(),
+                            new BackendOptions(ThreadPolicy.resolve(options.threads())));
             try (ComputeBackend backend = opened.backend()) {
                 eligible.forEach(
                         (name, conv) ->

@@ -17,6 +17,7 @@ import org.amct.conformance.ReferenceFixtures.FixtureCase;
 import org.amct.spi.ComputeBackend;
 import org.amct.spi.DenseMatrix;
 import org.amct.spi.Factorization;
+import org.amct.spi.MatrixSource;
 import org.amct.spi.SvdResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -295,6 +296,43 @@ public abstract class BackendConformanceSuite {
                 SvdResult result = factorization.truncate(rank);
                 checkTruncation(result, a, s, rank, context);
             }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    void aMatrixHandedOutInColumnBlocksMeetsTheSameContract(Shape shape) {
+        DenseMatrix a = shape.gaussian();
+        MatrixSource blocks = new ColumnBlockSource(a);
+        int n = shape.rows();
+        try (Factorization factorization = backend().factorize(blocks)) {
+            double[] s = factorization.singularValues();
+            int rank = Math.max(1, n / 4);
+            checkTruncation(factorization.truncate(rank), a, s, rank, shape + " streamed");
+        }
+    }
+
+    /** A {@link MatrixSource} that is not a {@link DenseMatrix}: the streamed path of the SPI. */
+    private static final class ColumnBlockSource implements MatrixSource {
+        private final DenseMatrix matrix;
+
+        ColumnBlockSource(DenseMatrix matrix) {
+            this.matrix = matrix;
+        }
+
+        @Override
+        public int rows() {
+            return matrix.rows();
+        }
+
+        @Override
+        public int cols() {
+            return matrix.cols();
+        }
+
+        @Override
+        public void readColumns(int first, int count, double[] target) {
+            matrix.readColumns(first, count, target);
         }
     }
 

@@ -35,6 +35,82 @@ public final class BackendChecks {
     }
 
     /**
+     * Checks the shape {@link ComputeBackend#factorize(MatrixSource)} accepts: {@code 1 <= n <= m}.
+     *
+     * @param id the backend, for the message
+     * @param a the matrix
+     * @return {@code a}
+     * @throws NullPointerException if {@code a} is null
+     * @throws IllegalArgumentException if {@code n == 0} or {@code n > m}
+     */
+    public static MatrixSource requireFactorizable(BackendId id, MatrixSource a) {
+        Objects.requireNonNull(a, "a");
+        if (a instanceof DenseMatrix dense) {
+            return requireFactorizable(id, dense);
+        }
+        if (a.rows() == 0 || a.rows() > a.cols()) {
+            throw new IllegalArgumentException(
+                    prefix(id)
+                            + "factorize needs an n x m matrix with 1 <= n <= m, got "
+                            + a.rows()
+                            + " x "
+                            + a.cols());
+        }
+        return a;
+    }
+
+    /**
+     * Checks that every element of a streamed matrix is finite and finds the largest magnitude,
+     * from {@link MatrixSource#maxAbs()}; only when that is not finite are the blocks read again to
+     * name the first bad element, in the message {@link #requireFinite(BackendId, DenseMatrix)}
+     * gives.
+     *
+     * @param id the backend, for the message
+     * @param a the matrix; only read
+     * @return {@code max |a_ij|}, 0 for an all-zero or empty matrix
+     * @throws IllegalArgumentException naming the first NaN or infinite element's row and column
+     */
+    public static double requireFinite(BackendId id, MatrixSource a) {
+        if (a instanceof DenseMatrix dense) {
+            return requireFinite(id, dense);
+        }
+        double max = a.maxAbs();
+        if (max <= Double.MAX_VALUE) {
+            return max;
+        }
+        int rows = a.rows();
+        int cols = a.cols();
+        int width = (int) Math.max(1, Math.min(cols, (1L << 20) / Math.max(1, rows)));
+        double[] block = new double[rows * width];
+        long first = Long.MAX_VALUE;
+        double value = max;
+        for (int start = 0; start < cols; start += width) {
+            int count = Math.min(width, cols - start);
+            a.readColumns(start, count, block);
+            for (int i = 0; i < rows * count; i++) {
+                long index = (long) (i / count) * cols + start + i % count;
+                if (!Double.isFinite(block[i]) && index < first) {
+                    first = index;
+                    value = block[i];
+                }
+            }
+        }
+        throw new IllegalArgumentException(
+                prefix(id)
+                        + "only finite matrices can be factorized, got "
+                        + value
+                        + " at element ("
+                        + first / cols
+                        + ", "
+                        + first % cols
+                        + ") of the "
+                        + rows
+                        + " x "
+                        + cols
+                        + " matrix");
+    }
+
+    /**
      * Checks that every element is finite, and finds the largest magnitude (for the scaling).
      *
      * @param id the backend, for the message

@@ -36,6 +36,23 @@ public interface ComputeBackend extends AutoCloseable {
     Factorization factorize(DenseMatrix a);
 
     /**
+     * Starts the factorization of a matrix handed out in blocks of columns, as {@link
+     * #factorize(DenseMatrix)} does. Backends that can stream {@code A} (forming {@code A A^T} and
+     * {@code P^T A} one block at a time) override this so that no float64 copy of the whole matrix
+     * exists; the default materializes it with {@link MatrixSource#toDenseMatrix()} and calls
+     * {@link #factorize(DenseMatrix)}. The source is read during this call and again during {@link
+     * Factorization#truncate}, never after the factorization is closed.
+     *
+     * @param a the {@code n x m} matrix, with {@code 1 <= n <= m}
+     * @return the factorization, to be closed by the caller
+     * @throws IllegalArgumentException if {@code n > m} or {@code n == 0}
+     * @throws BackendException if the computation fails
+     */
+    default Factorization factorize(MatrixSource a) {
+        return factorize(a.toDenseMatrix());
+    }
+
+    /**
      * An upper bound of the Java-heap bytes that {@link #factorize} and then {@link
      * Factorization#truncate} allocate for an {@code n x m} matrix, beyond the matrix itself and
      * the returned {@link SvdResult}, so that callers can refuse a layer before the heap runs out.

@@ -1,5 +1,7 @@
 package org.amct.api.bench;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -99,18 +101,24 @@ public final class LayerBenchmark {
     public static Conv2d randomConv(ConvShape shape, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         int[] dims = {shape.outChannels(), shape.inChannels(), shape.kernelH(), shape.kernelW()};
-        float[] values = new float[Math.toIntExact(Tensor.elementCount(dims))];
+        int count = Math.toIntExact(Tensor.elementCount(dims));
         double scale =
                 1.0 / Math.sqrt((double) shape.inChannels() * shape.kernelH() * shape.kernelW());
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) (gaussian(random) * scale);
+        // written straight into the tensor's buffer: a float[] first would leave a second copy
+        // of the weight as garbage on the heap, counted in the resident peak of large shapes
+        ByteBuffer values =
+                ByteBuffer.allocate(Math.multiplyExact(count, Float.BYTES))
+                        .order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < count; i++) {
+            values.putFloat((float) (gaussian(random) * scale));
         }
+        values.flip();
         return Conv2d.builder(
                         shape.inChannels(),
                         shape.outChannels(),
                         new Size2d(shape.kernelH(), shape.kernelW()))
                 .withBias(false)
-                .weight(Tensor.ofFloats(dims, values))
+                .weight(Tensor.wrap(DType.FLOAT32, dims, values))
                 .dtype(DType.FLOAT32)
                 .build();
     }

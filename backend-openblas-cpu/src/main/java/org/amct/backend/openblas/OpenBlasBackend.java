@@ -7,6 +7,7 @@ import org.amct.spi.BackendId;
 import org.amct.spi.ComputeBackend;
 import org.amct.spi.DenseMatrix;
 import org.amct.spi.Factorization;
+import org.amct.spi.MatrixSource;
 
 /**
  * The opened {@code openblas} backend. Each {@link #factorize} call goes through the Gram matrix
@@ -61,6 +62,18 @@ final class OpenBlasBackend implements ComputeBackend {
      */
     @Override
     public Factorization factorize(DenseMatrix a) {
+        return factorize((MatrixSource) a);
+    }
+
+    /**
+     * {@inheritDoc} Streamed: {@code A} is read a block of columns at a time, twice (for {@code A
+     * A^T} here, for {@code P^T A} in {@code truncate}); no copy of the whole matrix is made.
+     *
+     * @throws IllegalArgumentException also if {@code a} has a NaN or infinite element
+     * @throws IllegalStateException if the backend is closed
+     */
+    @Override
+    public Factorization factorize(MatrixSource a) {
         BackendChecks.requireBackendOpen(id(), closed);
         BackendChecks.requireFactorizable(id(), a);
         return OpenBlasFactorization.compute(a, () -> library.useThreads(threads));
