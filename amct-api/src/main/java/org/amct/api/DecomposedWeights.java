@@ -22,9 +22,10 @@ import org.amct.api.graph.Tensor;
  *
  * <ul>
  *   <li>{@link #loadConvParameters}: exactly the Conv2d parameters of the model ({@code
- *       layer1.0.conv1.0.weight}, {@code layer1.0.conv1.1.bias}, ...), as {@code amct decompose}
- *       writes {@code decomposed_weights.safetensors} and as {@link #write} does; the model's other
- *       parameters (batch norm, linear layers) are kept.
+ *       layer1.0.conv1.0.weight}, {@code layer1.0.conv1.1.bias}, ...), as {@link #write} writes
+ *       them; the model's other parameters (batch norm, linear layers) are kept. ({@code amct
+ *       decompose} writes more into {@code decomposed_weights.safetensors}: the whole PyTorch state
+ *       dict its ONNX file holds, which {@code amct apply} loads.)
  *   <li>{@link #loadStateDict}: every parameter of the model, as {@link ModelGraph#stateDict()}
  *       gives them.
  * </ul>

@@ -2,9 +2,13 @@ package org.amct.onnx;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.amct.api.exception.ModelFormatException;
 import org.amct.api.exception.Quoted;
 import org.amct.api.graph.Tensor;
@@ -14,13 +18,16 @@ import org.amct.onnx.proto.OnnxProtos.NodeProto;
 import org.amct.onnx.proto.OnnxProtos.TensorProto;
 
 /**
- * The values of a graph that are constants: initializers and the outputs of {@code Constant} nodes
- * with a {@code value} tensor. Decoded tensors are cached, so every layer that uses one value
- * shares one {@link Tensor} instance. Not thread-safe.
+ * The values of a graph that are constants: initializers, the outputs of {@code Constant} nodes
+ * with a {@code value} tensor, and the outputs of {@code Identity} nodes (and chains of them) whose
+ * input is one of these, as torch.onnx writes for the initializers it deduplicates. Decoded tensors
+ * are cached by the value they resolve to, so every layer that uses one value shares one {@link
+ * Tensor} instance. Not thread-safe.
  */
 final class ConstantValues {
     private final Map<String, TensorProto> protos = new HashMap<>();
     private final Map<String, Integer> constantNodes = new HashMap<>();
+    private final Map<String, String> identityInputs = new HashMap<>();
     private final Map<String, Tensor> decoded = new HashMap<>();
     private final Path modelFolder;
     private final String source;
@@ -53,6 +60,9 @@ final class ConstantValues {
                                     + " model.");
                 }
             }
+            if (isIdentity(node)) {
+                identityInputs.put(node.getOutput(0), node.getInput(0));
+            }
             Optional<TensorProto> value = constantValue(node);
             if (value.isPresent() && node.getOutputCount() == 1) {
                 protos.put(node.getOutput(0), value.get());
@@ -79,6 +89,7 @@ final class ConstantValues {
             }
             protos.put(initializer.getName(), initializer);
             constantNodes.remove(initializer.getName());
+            identityInputs.remove(initializer.getName());
         }
     }
 
@@ -96,9 +107,49 @@ final class ConstantValues {
         return Optional.empty();
     }
 
-    /** The proto of a constant value, if the value is constant. */
+    /** Whether a node is a default-domain {@code Identity} with one input and one output. */
+    static boolean isIdentity(NodeProto node) {
+        return node.getOpType().equals("Identity")
+                && OnnxConstants.isDefaultDomain(node.getDomain())
+                && node.getInputCount() == 1
+                && !node.getInput(0).isEmpty()
+                && node.getOutputCount() == 1
+                && !node.getOutput(0).isEmpty();
+    }
+
+    /**
+     * The values from {@code name} through the {@code Identity} nodes that produce it, to the first
+     * value no {@code Identity} produces: {@code [name]} when no Identity produces it. A cycle
+     * (invalid ONNX) ends the chain where it closes.
+     */
+    List<String> chain(String name) {
+        List<String> chain = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        String value = name;
+        while (value != null && seen.add(value)) {
+            chain.add(value);
+            value = identityInputs.get(value);
+        }
+        return chain;
+    }
+
+    /** The value that {@code name} is a copy of through {@code Identity} nodes (or itself). */
+    String origin(String name) {
+        List<String> chain = chain(name);
+        return chain.get(chain.size() - 1);
+    }
+
+    /**
+     * The proto of a constant value, if the value is constant: an initializer, a {@code Constant}
+     * node's output, or the output of {@code Identity} nodes copying one of these.
+     */
     Optional<TensorProto> proto(String name) {
-        return Optional.ofNullable(protos.get(name));
+        return Optional.ofNullable(protos.get(origin(name)));
+    }
+
+    /** Whether a value is produced by {@code Identity} nodes (the {@link #chain} is longer). */
+    boolean isCopy(String name) {
+        return identityInputs.containsKey(name);
     }
 
     /** The index of the {@code Constant} node that produces the value, if one does. */
@@ -106,13 +157,14 @@ final class ConstantValues {
         return Optional.ofNullable(constantNodes.get(name));
     }
 
-    /** The decoded tensor of a constant value (which must exist). */
+    /** The decoded tensor of a constant value (which must exist), shared by its copies. */
     Tensor tensor(String name) throws IOException {
-        Tensor cached = decoded.get(name);
+        String resolved = origin(name);
+        Tensor cached = decoded.get(resolved);
         if (cached == null) {
-            String where = "ONNX file '" + source + "', tensor " + Quoted.of(name);
-            cached = TensorCodec.decode(protos.get(name), modelFolder, where);
-            decoded.put(name, cached);
+            String where = "ONNX file '" + source + "', tensor " + Quoted.of(resolved);
+            cached = TensorCodec.decode(protos.get(resolved), modelFolder, where);
+            decoded.put(resolved, cached);
         }
         return cached;
     }

@@ -71,7 +71,7 @@ final class ConvNodes {
         String weightName = node.getInput(1);
         Optional<TensorProto> weight = constants.proto(weightName);
         if (weight.isEmpty()) {
-            return new Unmapped("weight " + Quoted.of(weightName) + " is computed at run time");
+            return new Unmapped(runTime("weight", weightName, constants));
         }
         String weightWhere = where + ", weight " + Quoted.of(weightName);
         int rank = weight.get().getDimsCount();
@@ -98,7 +98,7 @@ final class ConvNodes {
                         ? Optional.of(node.getInput(2))
                         : Optional.empty();
         if (biasName.isPresent() && constants.proto(biasName.get()).isEmpty()) {
-            return new Unmapped("bias " + Quoted.of(biasName.get()) + " is computed at run time");
+            return new Unmapped(runTime("bias", biasName.get(), constants));
         }
         Tensor weightTensor = constants.tensor(weightName);
         Optional<Tensor> bias =
@@ -106,6 +106,16 @@ final class ConvNodes {
                         ? Optional.of(constants.tensor(biasName.get()))
                         : Optional.empty();
         return build(node, weightTensor, bias, weightName, biasName, where);
+    }
+
+    /** Why a value is not constant: it is computed at run time, maybe behind Identity copies. */
+    private static String runTime(String what, String name, ConstantValues constants) {
+        String origin = constants.origin(name);
+        return what
+                + " "
+                + Quoted.of(name)
+                + " is computed at run time"
+                + (origin.equals(name) ? "" : " (an Identity copy of " + Quoted.of(origin) + ")");
     }
 
     /** A Conv weight needs every dimension {@code >= 1}: checked before its data is read. */

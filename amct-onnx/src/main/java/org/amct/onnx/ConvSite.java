@@ -1,5 +1,6 @@
 package org.amct.onnx;
 
+import java.util.List;
 import java.util.Optional;
 import org.amct.api.graph.Conv2d;
 
@@ -12,6 +13,10 @@ import org.amct.api.graph.Conv2d;
  * @param biasName the name of the value that holds the bias, when there is one
  * @param autoPad the node's {@code auto_pad}
  * @param conv the layer as read
+ * @param tensorValues the weight's and bias's values and, for those that are {@code Identity}
+ *     copies, the values they copy: what may become unused when the layer gets new tensors
+ * @param foldedWeights whether the weight has a name the exporter made up ({@code onnx::...}), as
+ *     torch.onnx does when it folds a BatchNorm into the conv
  */
 record ConvSite(
         String layer,
@@ -19,4 +24,10 @@ record ConvSite(
         String weightName,
         Optional<String> biasName,
         AutoPad autoPad,
-        Conv2d conv) {}
+        Conv2d conv,
+        List<String> tensorValues,
+        boolean foldedWeights) {
+    ConvSite {
+        tensorValues = List.copyOf(tensorValues);
+    }
+}

@@ -13,8 +13,11 @@ import org.amct.api.graph.OpaqueLayer;
  * Names the Conv2d layers of an ONNX graph and arranges them in a tree by their dotted names. A
  * name is taken when it is a valid dotted path (no empty part), not used yet, and neither an
  * ancestor nor a descendant of a name already taken (a Conv2d is a leaf). Candidates in order: the
- * weight's value name without a trailing {@code .weight}, the node's name, then {@code
- * Conv_<nodeIndex>} with {@code _1}, {@code _2}, ... appended until free. Not thread-safe.
+ * weight's value name without a trailing {@code .weight} (PyTorch's parameter name, as the exporter
+ * keeps it for weights it did not change), the module path in the node's name when it is a
+ * torch.onnx scope ({@code /layer2/layer2.0/downsample/downsample.0/Conv} gives {@code
+ * layer2.0.downsample.0}, see {@link TorchScopes}), the node's name, then {@code Conv_<nodeIndex>}
+ * with {@code _1}, {@code _2}, ... appended until free. Not thread-safe.
  */
 final class LayerNames {
     /** The type name of the intermediate containers of the tree. */
@@ -40,6 +43,7 @@ final class LayerNames {
         if (weightName.endsWith(WEIGHT_SUFFIX)) {
             candidates.add(weightName.substring(0, weightName.length() - WEIGHT_SUFFIX.length()));
         }
+        TorchScopes.modulePath(nodeName).ifPresent(candidates::add);
         candidates.add(nodeName);
         for (String candidate : candidates) {
             if (isFree(candidate)) {

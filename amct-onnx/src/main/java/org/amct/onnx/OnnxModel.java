@@ -6,21 +6,29 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import org.amct.api.exception.ModelFormatException;
+import org.amct.api.exception.ModelMismatchException;
 import org.amct.api.exception.Quoted;
 import org.amct.api.graph.Conv2d;
+import org.amct.api.graph.DType;
 import org.amct.api.graph.ModelGraph;
+import org.amct.api.graph.Tensor;
 import org.amct.api.io.HeapShortage;
 import org.amct.onnx.proto.OnnxProtos.GraphProto;
 import org.amct.onnx.proto.OnnxProtos.ModelProto;
 import org.amct.onnx.proto.OnnxProtos.NodeProto;
+import org.amct.onnx.proto.OnnxProtos.TensorProto;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +59,7 @@ public final class OnnxModel {
     private final List<ConvSite> sites;
     private final List<UnmappedConv> unmapped;
     private final ModelGraph graph;
+    private final TorchParameters.Found parameters;
     private final List<Path> externalData;
 
     private OnnxModel(
@@ -58,13 +67,15 @@ public final class OnnxModel {
             Parsed parsed,
             List<ConvSite> sites,
             List<UnmappedConv> unmapped,
-            ModelGraph graph) {
+            ModelGraph graph,
+            TorchParameters.Found parameters) {
         this.file = file;
         this.proto = parsed.proto();
         this.externalData = parsed.externalData();
         this.sites = List.copyOf(sites);
         this.unmapped = List.copyOf(unmapped);
         this.graph = graph;
+        this.parameters = parameters;
     }
 
     /**
@@ -127,8 +138,14 @@ public final class OnnxModel {
                 sites.size(),
                 unmapped.size());
         Map<String, Conv2d> convs = new LinkedHashMap<>();
-        sites.forEach(site -> convs.put(site.layer(), site.conv()));
-        return new OnnxModel(file, parsed, sites, unmapped, LayerNames.tree(convs));
+        Set<String> convValues = new HashSet<>();
+        for (ConvSite site : sites) {
+            convs.put(site.layer(), site.conv());
+            convValues.add(site.weightName());
+            site.biasName().ifPresent(convValues::add);
+        }
+        TorchParameters.Found parameters = TorchParameters.find(graph, constants, convValues);
+        return new OnnxModel(file, parsed, sites, unmapped, LayerNames.tree(convs), parameters);
     }
 
     /** Reads one Conv node into {@code sites} or {@code unmapped}. */
@@ -146,6 +163,13 @@ public final class OnnxModel {
         ConvNodes.Reading reading = ConvNodes.read(node, constants, where);
         if (reading instanceof ConvNodes.Mapped mapped) {
             String layer = names.assign(mapped.weightName(), node.getName(), index);
+            List<String> tensorValues = new ArrayList<>(constants.chain(mapped.weightName()));
+            mapped.biasName().ifPresent(b -> tensorValues.addAll(constants.chain(b)));
+            boolean folded =
+                    !TorchParameters.isParameterName(mapped.weightName())
+                            && constants
+                                    .origin(mapped.weightName())
+                                    .startsWith(TorchParameters.SYNTHETIC_PREFIX);
             sites.add(
                     new ConvSite(
                             layer,
@@ -153,7 +177,9 @@ public final class OnnxModel {
                             mapped.weightName(),
                             mapped.biasName(),
                             mapped.autoPad(),
-                            mapped.conv()));
+                            mapped.conv(),
+                            tensorValues,
+                            folded));
         } else {
             String reason = ((ConvNodes.Unmapped) reading).reason();
             LOG.debug("Conv node '{}' is not a Conv2d layer: {}", described, reason);
@@ -337,6 +363,101 @@ public final class OnnxModel {
     }
 
     /**
+     * The layers of {@link #graph()} whose weights torch.onnx computed rather than copied: the
+     * weight has a name the exporter made up ({@code onnx::Conv_193}), as it does for the convs it
+     * folds a BatchNorm into when exporting in eval mode. Their weights are {@code W * gamma /
+     * sqrt(var + eps)}, not the PyTorch conv's own, and their bias is the BatchNorm's shift: load
+     * them into a PyTorch model whose Conv and BatchNorm are fused first.
+     *
+     * @return the layer names, in graph order
+     */
+    public List<String> foldedLayers() {
+        return sites.stream().filter(ConvSite::foldedWeights).map(ConvSite::layer).toList();
+    }
+
+    /**
+     * The file's other PyTorch parameters and buffers: the constants that nodes read under a
+     * state-dict name ({@code fc.weight}, {@code bn1.running_var}), Identity copies included, other
+     * than the weights and biases of the Conv2d layers of {@link #graph()}; and, for each {@code
+     * BatchNormalization} whose running mean has such a name, its {@code
+     * <module>.num_batches_tracked} counter, which ONNX does not carry: an INT64 scalar 0 here.
+     * Together with the Conv2d parameters of the graph, this is the state dict of the PyTorch model
+     * the file was exported from, as far as the file holds it.
+     *
+     * @return tensors by name, in the order nodes first read them, counters last; decoded on each
+     *     call
+     * @throws IOException if external data cannot be read
+     * @throws ModelFormatException if a tensor is malformed
+     */
+    public Map<String, Tensor> otherParameters() throws IOException {
+        Path folder = file.toAbsolutePath().getParent();
+        Map<TensorProto, Tensor> decoded = new IdentityHashMap<>();
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, TensorProto> entry : parameters.tensors().entrySet()) {
+            Tensor tensor = decoded.get(entry.getValue());
+            if (tensor == null) {
+                String where = "ONNX file '" + file + "', tensor '" + entry.getKey() + "'";
+                tensor = TensorCodec.decode(entry.getValue(), folder, where);
+                decoded.put(entry.getValue(), tensor);
+            }
+            out.put(entry.getKey(), tensor);
+        }
+        for (String counter : parameters.counters()) {
+            out.put(counter, Tensor.zeros(DType.INT64, new int[0]));
+        }
+        return out;
+    }
+
+    /**
+     * The names of the BatchNorm counters among {@link #otherParameters()}: state-dict entries that
+     * the ONNX graph does not use, so that a value loaded for them is checked but not written.
+     *
+     * @return the names, in node order
+     */
+    public List<String> batchNormCounters() {
+        return parameters.counters();
+    }
+
+    /** The parameters that differ from the file's, checked to be the file's and to fit. */
+    private Map<String, Tensor> changedParameters(Map<String, Tensor> given) throws IOException {
+        if (given.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Tensor> current = otherParameters();
+        Map<String, Tensor> changed = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> entry : given.entrySet()) {
+            String name = entry.getKey();
+            Tensor value = Objects.requireNonNull(entry.getValue(), name);
+            Tensor was = current.get(name);
+            if (was == null) {
+                throw new ModelMismatchException(
+                        "Parameter '"
+                                + name
+                                + "' is not one of the PyTorch parameters of ONNX file '"
+                                + file
+                                + "' (it has "
+                                + current.size()
+                                + ", see otherParameters())");
+            }
+            if (was.dtype() != value.dtype() || !Arrays.equals(was.shape(), value.shape())) {
+                throw new ModelMismatchException(
+                        "Parameter '"
+                                + name
+                                + "' of ONNX file '"
+                                + file
+                                + "' is "
+                                + was
+                                + "; the new value is "
+                                + value);
+            }
+            if (!was.equals(value) && !parameters.counters().contains(name)) {
+                changed.put(name, value);
+            }
+        }
+        return changed;
+    }
+
+    /**
      * The ONNX {@code ir_version} of the file.
      *
      * @return the version, 0 when absent
@@ -376,10 +497,36 @@ public final class OnnxModel {
      *     this file's graph
      */
     public void write(ModelGraph model, Path target, OnnxWriteOptions options) throws IOException {
+        write(model, Map.of(), target, options);
+    }
+
+    /**
+     * Writes the model as {@link #write(ModelGraph, Path, OnnxWriteOptions)} does, with new values
+     * for some of {@link #otherParameters()}: each changed one replaces the initializer of that
+     * name, or the {@code Identity} copy or {@code Constant} that produced it (becoming an
+     * initializer, or a {@code Constant} for IR versions before 4); values equal to the file's, and
+     * the BatchNorm counters, change nothing.
+     *
+     * @param model {@link #graph()}, decomposed or restructured and reloaded
+     * @param parameters new values by name, each one of {@link #otherParameters()} with its shape
+     *     and type
+     * @param target the {@code .onnx} file to write
+     * @param options where external data starts
+     * @throws IOException if writing fails
+     * @throws org.amct.api.exception.ModelMismatchException if {@code model} does not come from
+     *     this file's graph, or a parameter is not one of the file's or does not fit it
+     */
+    public void write(
+            ModelGraph model, Map<String, Tensor> parameters, Path target, OnnxWriteOptions options)
+            throws IOException {
         Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(parameters, "parameters");
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(options, "options");
-        ModelProto rewritten = new OnnxWriter(proto, sites, file.toString()).rewrite(model);
+        Map<String, Tensor> changed = changedParameters(parameters);
+        ModelProto rewritten =
+                new OnnxWriter(proto, sites, file.toString())
+                        .rewrite(model, changed, this.parameters.tensors());
         Path folder = file.toAbsolutePath().getParent();
         new ExternalDataWriter(folder, file.toString(), options).write(rewritten, target);
         LOG.debug("Wrote '{}'", target);

@@ -34,6 +34,9 @@ final class OnnxWriter {
 
     private static final String PLACEHOLDER = "\u0000amct-new-tensor:";
 
+    /** The prefix of the values that keep a changed parameter's old value for its copies. */
+    static final String KEPT_PREFIX = "amct::kept/";
+
     private final ModelProto original;
     private final List<ConvSite> sites;
     private final String source;
@@ -61,10 +64,16 @@ final class OnnxWriter {
      * The ONNX model for a graph derived from the one read.
      *
      * @param model the decomposed or reloaded graph
+     * @param parameters new values for some of the file's other parameters ({@link
+     *     TorchParameters}), by value name; each replaces the value's initializer, or the {@code
+     *     Identity} or {@code Constant} node that produced it
+     * @param originals the file's values of the parameters, by name: what the {@code Identity}
+     *     copies of a changed parameter keep
      * @return the new model; the original itself when nothing changed
      * @throws ModelMismatchException if the graph does not come from this file
      */
-    ModelProto rewrite(ModelGraph model) {
+    ModelProto rewrite(
+            ModelGraph model, Map<String, Tensor> parameters, Map<String, TensorProto> originals) {
         Map<Integer, Edit> edits = new LinkedHashMap<>();
         Map<Integer, ConvSite> siteAt = new LinkedHashMap<>();
         for (ConvSite site : sites) {
@@ -72,26 +81,63 @@ final class OnnxWriter {
             siteAt.put(site.nodeIndex(), site);
         }
         checkNoStrayConvs(model);
-        if (edits.isEmpty()) {
+        if (edits.isEmpty() && parameters.isEmpty()) {
             return original;
         }
         GraphProto graph = original.getGraph();
         NameAllocator values = new NameAllocator(GraphNames.values(graph));
         NameAllocator nodeNames = new NameAllocator(GraphNames.nodes(graph));
+        Set<String> initializerNames = new HashSet<>();
+        graph.getInitializerList().forEach(t -> initializerNames.add(t.getName()));
         List<NodeProto> nodes = new ArrayList<>();
         for (int i = 0; i < graph.getNodeCount(); i++) {
+            NodeProto node = graph.getNode(i);
             Edit edit = edits.get(i);
-            if (edit == null) {
-                nodes.add(graph.getNode(i));
+            if (edit != null) {
+                nodes.addAll(build(node, siteAt.get(i), edit, values, nodeNames));
+            } else if (node.getOutputCount() == 1
+                    && parameters.containsKey(node.getOutput(0))
+                    && !initializerNames.contains(node.getOutput(0))) {
+                // The Identity copy or Constant gives way to the new value under its name.
+                replacedValues.addAll(node.getInputList());
             } else {
-                nodes.addAll(build(graph.getNode(i), siteAt.get(i), edit, values, nodeNames));
+                nodes.add(node);
             }
         }
+        boolean asConstants = original.getIrVersion() < FIRST_IR_WITHOUT_INITIALIZER_INPUTS;
         GraphProto.Builder builder = graph.toBuilder();
+        List<NodeProto> parameterNodes = new ArrayList<>();
+        keepCopiedValues(nodes, parameters, originals, values)
+                .forEach(
+                        kept -> {
+                            if (asConstants) {
+                                parameterNodes.add(constantNode(kept, nodeNames));
+                            } else {
+                                builder.addInitializer(kept);
+                            }
+                        });
+        for (int i = 0; i < builder.getInitializerCount(); i++) {
+            Tensor value = parameters.get(builder.getInitializer(i).getName());
+            if (value != null) {
+                builder.setInitializer(
+                        i, TensorCodec.encode(builder.getInitializer(i).getName(), value));
+            }
+        }
+        parameters.forEach(
+                (name, value) -> {
+                    if (initializerNames.contains(name)) {
+                        return;
+                    }
+                    if (asConstants) {
+                        parameterNodes.add(constantNode(name, value, nodeNames));
+                    } else {
+                        builder.addInitializer(TensorCodec.encode(name, value));
+                    }
+                });
+        nodes.addAll(0, parameterNodes);
         Set<String> dropped = dropUnused(builder, nodes, values);
         Map<String, String> finalNames = new LinkedHashMap<>();
         wantedNames.forEach((ph, wanted) -> finalNames.put(ph, values.allocate(wanted)));
-        boolean asConstants = original.getIrVersion() < FIRST_IR_WITHOUT_INITIALIZER_INPUTS;
         builder.clearNode().addAllNode(substitute(nodes, finalNames, asConstants, nodeNames));
         if (!asConstants) {
             pending.forEach(
@@ -100,6 +146,45 @@ final class OnnxWriter {
         }
         removeValueInfos(builder, dropped);
         return original.toBuilder().setGraph(builder).build();
+    }
+
+    /**
+     * torch.onnx replaces equal tensors by {@code Identity} copies of one of them, whatever their
+     * role: a folded conv's zero bias may be a copy of some BatchNorm's zero shift. When a
+     * parameter gets a new value, the copies that read it (and are not themselves given a value)
+     * must keep the value they copied: they are pointed at a new value {@code amct::kept/<name>}
+     * holding the file's tensor.
+     *
+     * @return the kept tensors to add, named
+     */
+    private static List<TensorProto> keepCopiedValues(
+            List<NodeProto> nodes,
+            Map<String, Tensor> parameters,
+            Map<String, TensorProto> originals,
+            NameAllocator values) {
+        Map<String, String> keptNames = new LinkedHashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            NodeProto node = nodes.get(i);
+            if (ConstantValues.isIdentity(node)
+                    && parameters.containsKey(node.getInput(0))
+                    && !parameters.containsKey(node.getOutput(0))) {
+                String kept =
+                        keptNames.computeIfAbsent(
+                                node.getInput(0), name -> values.allocate(KEPT_PREFIX + name));
+                nodes.set(i, node.toBuilder().setInput(0, kept).build());
+            }
+        }
+        List<TensorProto> kept = new ArrayList<>();
+        keptNames.forEach(
+                (name, keptName) -> {
+                    TensorProto original = originals.get(name);
+                    if (original == null) {
+                        throw new IllegalStateException(
+                                "No original value of parameter '" + name + "'");
+                    }
+                    kept.add(original.toBuilder().setName(keptName).build());
+                });
+        return kept;
     }
 
     private Optional<Edit> plan(ModelGraph model, ConvSite site) {
@@ -161,8 +246,7 @@ final class OnnxWriter {
             Edit edit,
             NameAllocator values,
             NameAllocator nodeNames) {
-        replacedValues.add(site.weightName());
-        site.biasName().ifPresent(replacedValues::add);
+        replacedValues.addAll(site.tensorValues());
         if (edit instanceof Retensor retensor) {
             return List.of(retensored(node, site, retensor.conv()));
         }
@@ -259,24 +343,40 @@ final class OnnxWriter {
 
     /**
      * Drops the replaced weights and biases that nothing uses any more: their initializers, graph
-     * inputs (IR < 4 lists initializers there) and {@code Constant} nodes.
+     * inputs (IR < 4 lists initializers there), {@code Constant} nodes, and the {@code Identity}
+     * nodes that copied them (then, in turn, what those copied, if nothing else uses it).
      */
     private Set<String> dropUnused(
             GraphProto.Builder graph, List<NodeProto> nodes, NameAllocator values) {
-        Set<String> used = GraphNames.used(nodes, graph.getOutputList());
-        Set<String> dropped = new LinkedHashSet<>(replacedValues);
-        dropped.removeAll(used);
+        Set<String> dropped = new LinkedHashSet<>();
+        Set<String> candidates = new LinkedHashSet<>(replacedValues);
+        while (!candidates.isEmpty()) {
+            Set<String> used = GraphNames.used(nodes, graph.getOutputList());
+            Set<String> unused = new LinkedHashSet<>(candidates);
+            unused.removeAll(used);
+            unused.removeAll(dropped);
+            candidates.clear();
+            List<NodeProto> producers =
+                    nodes.stream()
+                            .filter(
+                                    n ->
+                                            n.getOutputCount() == 1
+                                                    && unused.contains(n.getOutput(0))
+                                                    && (ConstantValues.constantValue(n).isPresent()
+                                                            || ConstantValues.isIdentity(n)))
+                            .toList();
+            for (NodeProto producer : producers) {
+                nodes.remove(producer);
+                candidates.addAll(producer.getInputList());
+            }
+            dropped.addAll(unused);
+        }
         List<TensorProto> initializers = new ArrayList<>(graph.getInitializerList());
         initializers.removeIf(t -> dropped.contains(t.getName()));
         graph.clearInitializer().addAllInitializer(initializers);
         List<ValueInfoProto> inputs = new ArrayList<>(graph.getInputList());
         inputs.removeIf(v -> dropped.contains(v.getName()));
         graph.clearInput().addAllInput(inputs);
-        nodes.removeIf(
-                n ->
-                        ConstantValues.constantValue(n).isPresent()
-                                && n.getOutputCount() == 1
-                                && dropped.contains(n.getOutput(0)));
         dropped.forEach(values::release);
         return dropped;
     }
@@ -308,6 +408,19 @@ final class OnnxWriter {
             out.add(builder.build());
         }
         return out;
+    }
+
+    private static NodeProto constantNode(TensorProto tensor, NameAllocator nodeNames) {
+        return NodeProto.newBuilder()
+                .setName(nodeNames.allocate(tensor.getName() + ".constant"))
+                .setOpType("Constant")
+                .addOutput(tensor.getName())
+                .addAttribute(
+                        AttributeProto.newBuilder()
+                                .setName("value")
+                                .setType(OnnxConstants.ATTRIBUTE_TENSOR)
+                                .setT(tensor))
+                .build();
     }
 
     private static NodeProto constantNode(String name, Tensor tensor, NameAllocator nodeNames) {

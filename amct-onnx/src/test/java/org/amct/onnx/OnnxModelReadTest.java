@@ -39,13 +39,7 @@ class OnnxModelReadTest {
         OnnxModel model = OnnxModel.read(m.write(folder, "net.onnx"));
         ModelGraph graph = model.graph();
         assertEquals(
-                List.of(
-                        "layer1",
-                        "layer1.0",
-                        "layer1.0.conv1",
-                        "layer1.0.conv2",
-                        "/head/Conv",
-                        "Conv_3"),
+                List.of("layer1", "layer1.0", "layer1.0.conv1", "layer1.0.conv2", "head", "Conv_3"),
                 List.copyOf(graph.layers().keySet()));
         assertEquals(
                 LayerNames.CONTAINER_TYPE,
@@ -57,8 +51,8 @@ class OnnxModelReadTest {
                         "layer1.0.conv1.bias",
                         "layer1.0.conv2.weight",
                         "layer1.0.conv2.bias",
-                        "/head/Conv.weight",
-                        "/head/Conv.bias",
+                        "head.weight",
+                        "head.bias",
                         "Conv_3.weight",
                         "Conv_3.bias"),
                 List.copyOf(graph.stateDict().keySet()));

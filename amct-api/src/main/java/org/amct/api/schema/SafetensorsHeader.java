@@ -1,5 +1,7 @@
 package org.amct.api.schema;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -7,13 +9,13 @@ import java.util.Map;
  * A parsed safetensors header.
  *
  * @param entries the tensors, in header order
- * @param metadata the {@code __metadata__} strings, empty when absent
+ * @param metadata the {@code __metadata__} strings in header order, empty when absent
  */
 public record SafetensorsHeader(
         List<SafetensorsHeaderEntry> entries, Map<String, String> metadata) {
     /** Copies the collections. */
     public SafetensorsHeader {
         entries = List.copyOf(entries);
-        metadata = Map.copyOf(metadata);
+        metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     }
 }

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.amct.api.DecomposedWeights;
 import org.amct.api.DecompositionOptions;
@@ -18,7 +20,9 @@ import org.amct.api.SkippedLayer;
 import org.amct.api.TensorDecompose;
 import org.amct.api.exception.DecompositionException;
 import org.amct.api.exception.Quoted;
+import org.amct.api.format.Safetensors;
 import org.amct.api.graph.ModelGraph;
+import org.amct.api.graph.Tensor;
 import org.amct.api.io.HeapShortage;
 import org.amct.api.report.HtmlReport;
 import org.amct.api.report.JsonReport;
@@ -43,7 +47,7 @@ import picocli.CommandLine.Spec;
             "Writes to DIR:",
             "  <model>_decomposed.onnx          the decomposed model",
             "  decompose_info.json              the decomposition info (when a layer changed)",
-            "  decomposed_weights.safetensors   the Conv2d weights with PyTorch names (idem)",
+            "  decomposed_weights.safetensors   the state dict, with PyTorch names (idem)",
             "  report.json                      per layer: mode, rank, shapes, parameters, error;",
             "                                   the fidelity with --verify",
             "  report.html                      the report to decide with (with --report-html)",
@@ -53,6 +57,13 @@ import picocli.CommandLine.Spec;
 final class DecomposeCommand implements Callable<Integer> {
     static final String INFO_FILE = "decompose_info.json";
     static final String WEIGHTS_FILE = "decomposed_weights.safetensors";
+
+    /** The {@code __metadata__} key of the weights file that records the amct version. */
+    static final String VERSION_KEY = "amct_version";
+
+    /** How many layer names a message lists before it says how many more there are. */
+    private static final int NAMES_SHOWN = 5;
+
     static final String REPORT_FILE = "report.json";
 
     /** The picture report, written with {@code --report-html}. */
@@ -124,6 +135,7 @@ final class DecomposeCommand implements Callable<Integer> {
 
     private int run(double minCosine) throws IOException {
         OnnxModel onnx = OnnxModel.read(model);
+        warnIfFolded(spec.commandLine().getErr(), onnx.foldedLayers());
         String onnxName = Inputs.stem(model) + "_decomposed.onnx";
         List<String> outputs =
                 List.of(
@@ -209,7 +221,7 @@ final class DecomposeCommand implements Callable<Integer> {
             onnx.write(result.model(), folder.resolve(onnxName));
         }
         if (!result.changes().isEmpty()) {
-            writeWeights(folder, result.model());
+            writeWeights(folder, onnx, result.model());
         }
         Optional<FidelityReport> fidelity =
                 calibration.verifying()
@@ -218,7 +230,10 @@ final class DecomposeCommand implements Callable<Integer> {
                                         model, folder.resolve(onnxName), backendOptions.threads()))
                         : Optional.empty();
         byte[] plain =
-                JsonReport.toJson(model.getFileName().toString(), onnx.graph(), result, seconds);
+                FoldedMarks.add(
+                        JsonReport.toJson(
+                                model.getFileName().toString(), onnx.graph(), result, seconds),
+                        Set.copyOf(onnx.foldedLayers()));
         byte[] report =
                 fidelity.isPresent() || calibration.calibrated()
                         ? FidelityOutput.addToReport(
@@ -264,11 +279,57 @@ final class DecomposeCommand implements Callable<Integer> {
         return line.toString();
     }
 
-    private Path writeWeights(OutputFolder folder, ModelGraph decomposed) throws IOException {
+    /**
+     * Writes the state dict: the Conv2d parameters of the decomposed graph, then the file's other
+     * PyTorch parameters and buffers ({@link OnnxModel#otherParameters()}).
+     */
+    private Path writeWeights(OutputFolder folder, OnnxModel onnx, ModelGraph decomposed)
+            throws IOException {
         Path file = folder.resolve(WEIGHTS_FILE);
-        DecomposedWeights.write(
-                decomposed, file, Map.of("format", "pt", "source", model.getFileName().toString()));
+        Map<String, Tensor> stateDict =
+                new LinkedHashMap<>(DecomposedWeights.convParameters(decomposed));
+        onnx.otherParameters().forEach(stateDict::putIfAbsent);
+        // Sorted keys: the same run writes the same bytes.
+        Map<String, String> metadata = new TreeMap<>();
+        metadata.put("format", "pt");
+        metadata.put("source", model.getFileName().toString());
+        metadata.put(VERSION_KEY, AmctVersion.version());
+        Safetensors.write(file, stateDict, metadata);
         return file;
+    }
+
+    /**
+     * Warns once when the exporter folded BatchNorm into convs: their weights are not the PyTorch
+     * module's, so the weights file loads only into a model whose Conv and BatchNorm are fused.
+     */
+    static void warnIfFolded(PrintWriter err, List<String> folded) {
+        if (folded.isEmpty()) {
+            return;
+        }
+        err.println(
+                "Warning: the weights of "
+                        + folded.size()
+                        + " Conv2d layers ("
+                        + shortList(folded)
+                        + ") have names the exporter made up (onnx::...): torch.onnx folded a"
+                        + " BatchNorm into each of them, so they hold W * gamma / sqrt(var + eps)"
+                        + " and a bias, not the PyTorch conv's own weights. "
+                        + WEIGHTS_FILE
+                        + " loads into a PyTorch model only after fusing each Conv with its"
+                        + " BatchNorm (torch.nn.utils.fusion.fuse_conv_bn_eval) before"
+                        + " decompose_network; or export with"
+                        + " training=torch.onnx.TrainingMode.PRESERVE to keep the BatchNorm"
+                        + " layers. report.json marks these layers \"weights_folded\"; see the"
+                        + " PyTorch section of docs/java-guide.md.");
+        err.flush();
+    }
+
+    /** The first few names, and how many more. */
+    static String shortList(List<String> names) {
+        String shown = String.join(", ", names.subList(0, Math.min(NAMES_SHOWN, names.size())));
+        return names.size() > NAMES_SHOWN
+                ? shown + " and " + (names.size() - NAMES_SHOWN) + " more"
+                : shown;
     }
 
     private static void print(

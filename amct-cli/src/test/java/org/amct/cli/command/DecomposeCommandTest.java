@@ -9,11 +9,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.amct.api.format.Safetensors;
+import org.amct.api.format.WeightsFile;
+import org.amct.api.graph.DType;
 import org.amct.api.graph.Tensor;
 import org.amct.api.report.JsonReport;
 import org.amct.onnx.OnnxModel;
@@ -104,12 +107,24 @@ class DecomposeCommandTest {
                 report.get("totals").get("macs_after").asLong()
                         < report.get("totals").get("macs_before").asLong(),
                 report.get("totals").toString());
-        Map<String, Tensor> weights =
-                Safetensors.read(out.resolve("decomposed_weights.safetensors")).tensors();
+        assertFalse(report.get("layers").get(0).get("weights_folded").asBoolean());
+        assertFalse(report.get("skipped").get(0).get("weights_folded").asBoolean());
+        WeightsFile file = Safetensors.read(out.resolve("decomposed_weights.safetensors"));
+        Map<String, Tensor> weights = file.tensors();
         OnnxModel written = OnnxModel.read(out.resolve("tiny_resnet_decomposed.onnx"));
-        assertEquals(written.graph().stateDict().keySet(), weights.keySet());
+        // The whole state dict: Conv2d parameters, BatchNorm (with its counter) and Linear.
+        Set<String> stateDict = new HashSet<>(written.graph().stateDict().keySet());
+        stateDict.addAll(written.otherParameters().keySet());
+        assertEquals(stateDict, weights.keySet());
         assertTrue(weights.containsKey("layer1.0.conv1.0.weight"));
         assertTrue(weights.containsKey("conv1.weight"));
+        assertTrue(weights.containsKey("fc.weight"));
+        assertTrue(weights.containsKey("layer2.0.downsample.1.running_var"));
+        assertEquals(DType.INT64, weights.get("bn1.num_batches_tracked").dtype());
+        assertEquals(
+                List.of("amct_version", "format", "source"), List.copyOf(file.metadata().keySet()));
+        assertEquals(AmctVersion.version(), file.metadata().get("amct_version"));
+        assertFalse(run.err().contains("Warning"), run.err());
         String info = Files.readString(out.resolve("decompose_info.json"));
         assertTrue(info.contains("\"layer2.0.conv1\""), info);
         try (var files = Files.list(out)) {

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.amct.api.exception.ErrorCategory;
 import org.amct.api.format.Safetensors;
 import org.amct.api.graph.Tensor;
+import org.amct.onnx.OnnxModel;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,6 +94,70 @@ class OtherCommandsTest {
         assertEquals(3, run.exitCode(), run.toString());
         assertTrue(run.err().contains("layer1.0.conv1.0.weight"), run.err());
         assertTrue(run.err().contains("bn1.running_mean"), run.err());
+    }
+
+    @Test
+    void applyLoadsAWholeStateDict() throws IOException {
+        Map<String, Tensor> stateDict = new LinkedHashMap<>(Safetensors.read(weights()).tensors());
+        Tensor fcBias = Tensor.ofFloats(stateDict.get("fc.bias").shape(), new float[10]);
+        stateDict.put("fc.bias", fcBias);
+        Tensor mean = stateDict.get("layer1.0.bn1.running_mean");
+        float[] shifted = mean.toFloats();
+        shifted[0] += 1;
+        stateDict.put("layer1.0.bn1.running_mean", Tensor.ofFloats(mean.shape(), shifted));
+        // A parameter of a layer that was not decomposed may be left out: the model's stays.
+        stateDict.remove("conv1.weight");
+        Path trained = temp.resolve("trained.safetensors");
+        Safetensors.write(trained, stateDict, Map.of());
+        Path out = temp.resolve("out");
+        CliRun run =
+                CliRun.of(
+                        "apply",
+                        CliRun.EXAMPLE.toString(),
+                        "--info",
+                        info().toString(),
+                        "--weights",
+                        trained.toString(),
+                        "-o",
+                        out.toString());
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().contains("9 Conv2d, 32 other"), run.out());
+        OnnxModel written = OnnxModel.read(out.resolve("tiny_resnet_decomposed.onnx"));
+        assertEquals(fcBias, written.otherParameters().get("fc.bias"));
+        assertEquals(
+                stateDict.get("layer1.0.bn1.running_mean"),
+                written.otherParameters().get("layer1.0.bn1.running_mean"));
+        assertEquals(
+                OnnxModel.read(CliRun.EXAMPLE).graph().stateDict().get("conv1.weight"),
+                written.graph().stateDict().get("conv1.weight"));
+    }
+
+    @Test
+    void applyListsTheTensorsThatMatchNothing() throws IOException {
+        Map<String, Tensor> stateDict = new LinkedHashMap<>(Safetensors.read(weights()).tensors());
+        for (int i = 0; i < 7; i++) {
+            stateDict.put("aux" + i + ".weight", Tensor.ofFloats(new int[] {1}, new float[1]));
+        }
+        Path extra = temp.resolve("extra.safetensors");
+        Safetensors.write(extra, stateDict, Map.of());
+        CliRun run =
+                CliRun.of(
+                        "apply",
+                        CliRun.EXAMPLE.toString(),
+                        "--info",
+                        info().toString(),
+                        "--weights",
+                        extra.toString(),
+                        "-o",
+                        temp.resolve("out").toString());
+        assertEquals(3, run.exitCode(), run.toString());
+        assertTrue(
+                run.err()
+                        .contains(
+                                "7 tensors match no parameter of the restructured model"
+                                        + " (aux0.weight, aux1.weight, aux2.weight, aux3.weight,"
+                                        + " aux4.weight and 2 more)"),
+                run.err());
     }
 
     @Test

@@ -98,7 +98,7 @@ final class JavaGuide {
         DecompositionResult result = TensorDecompose.autoDecomposition(onnx.graph(), info);
         Path decomposed = dir.resolve("tiny_resnet_decomposed.onnx");
         onnx.write(result.model(), decomposed); // every other node is carried through
-        DecomposedWeights.write( // the Conv2d parameters, as amct decompose writes them
+        DecomposedWeights.write( // the Conv2d parameters; the CLI adds otherParameters()
                 result.model(), dir.resolve("decomposed_weights.safetensors"), Map.of());
         // end::onnx[]
         return decomposed;
