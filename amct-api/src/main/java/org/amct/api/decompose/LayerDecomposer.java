@@ -30,50 +30,190 @@ public final class LayerDecomposer {
      */
     public static DecomposedLayer decompose(
             String name, Conv2d conv, ComputeBackend backend, boolean fullRank) {
+        RankDecider decider =
+                (layer, weights, s) ->
+                        fullRank
+                                ? new RankDecision(
+                                        "full",
+                                        new RankChoice(
+                                                s.length, s.length, 0.0, s.length, s.length, false),
+                                        java.util.Optional.empty())
+                                : new RankDecision(
+                                        "amct",
+                                        RankRules.reference(s, weights, 16),
+                                        java.util.Optional.empty());
+        return decompose(name, conv, backend, decider).layer().orElseThrow();
+    }
+
+    /** Decides a layer's rank from its spectrum. */
+    @FunctionalInterface
+    public interface RankDecider {
+        /**
+         * Decides.
+         *
+         * @param name the layer
+         * @param conv the layer's conv
+         * @param singularValues all its singular values, descending
+         * @return the decision
+         */
+        RankDecision decide(String name, Conv2d conv, double[] singularValues);
+    }
+
+    /**
+     * A layer's decision and, when it is decomposed, the new convs.
+     *
+     * @param decision the rank and policy, or why the layer stays
+     * @param layer the decomposition, absent when the layer stays unchanged
+     * @param singularValues the spectrum
+     */
+    public record Outcome(
+            RankDecision decision,
+            java.util.Optional<DecomposedLayer> layer,
+            double[] singularValues) {}
+
+    /**
+     * Decomposes a layer at the rank a decider gives from its spectrum: one factorization.
+     *
+     * @param name the layer's name, for messages
+     * @param conv an eligible layer with a floating-point weight
+     * @param backend the backend to factorize on
+     * @param decider chooses the rank from the spectrum
+     * @return the decision and the new convs (when the decision decomposes)
+     * @throws DecompositionException if the weight holds NaN or infinity, or the backend fails
+     */
+    public static Outcome decompose(
+            String name, Conv2d conv, ComputeBackend backend, RankDecider decider) {
+        try (Opened opened = open(name, conv, backend)) {
+            RankDecision decision = decider.decide(name, conv, opened.singularValues());
+            java.util.Optional<DecomposedLayer> layer =
+                    decision.decomposes()
+                            ? java.util.Optional.of(opened.finish(decision.choice()))
+                            : java.util.Optional.empty();
+            return new Outcome(decision, layer, opened.singularValues());
+        }
+    }
+
+    /**
+     * Unfolds and factorizes a layer, keeping the factorization open so that the rank can be
+     * decided later (for a budget, once every layer's spectrum is known).
+     *
+     * @param name the layer's name, for messages
+     * @param conv an eligible layer with a floating-point weight
+     * @param backend the backend to factorize on
+     * @return the open factorization; close it
+     * @throws DecompositionException if the weight holds NaN or infinity, or the backend fails
+     */
+    public static Opened open(String name, Conv2d conv, ComputeBackend backend) {
         long start = System.nanoTime();
         checkFinite(name, conv.weight());
         Unfolding unfolding = Unfolding.of(conv);
         DenseMatrix a = unfolding.matrix(conv.weight());
-        try (Factorization factorization = backend.factorize(a)) {
+        Factorization factorization;
+        try {
+            factorization = backend.factorize(a);
+        } catch (BackendException e) {
+            throw failed(name, backend, unfolding, e);
+        }
+        try {
             double[] s = factorization.singularValues();
             checkSpectrum(name, s, unfolding, backend);
-            RankChoice choice =
-                    fullRank
-                            ? new RankChoice(s.length, s.length, 0.0, s.length, s.length, false)
-                            : RankSelector.choose(
-                                    s,
-                                    conv.inChannels(),
-                                    conv.outChannels(),
-                                    conv.kernelSize().height(),
-                                    conv.kernelSize().width());
-            SvdResult svd = factorization.truncate(choice.rank());
-            DType dtype = conv.weight().dtype();
-            Tensor firstWeight = Factors.firstWeight(unfolding, svd, dtype);
-            Tensor lastWeight = Factors.lastWeight(unfolding, svd, dtype);
-            double error = relativeError(a, svd);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            return new DecomposedLayer(
-                    unfolding,
-                    Factors.newConv(conv, firstWeight, false),
-                    Factors.newConv(conv, lastWeight, true),
-                    choice,
-                    s,
-                    error,
-                    seconds);
-        } catch (BackendException e) {
-            throw new DecompositionException(
-                    "Layer '"
-                            + name
-                            + "': backend '"
-                            + backend.id()
-                            + "' failed on its "
-                            + unfolding.rows()
-                            + " x "
-                            + unfolding.cols()
-                            + " matrix: "
-                            + e.getMessage(),
-                    e);
+            return new Opened(name, conv, backend, unfolding, a, factorization, s, start);
+        } catch (RuntimeException e) {
+            factorization.close();
+            if (e instanceof BackendException backendFailure) {
+                throw failed(name, backend, unfolding, backendFailure);
+            }
+            throw e;
         }
+    }
+
+    /** A layer factorized, waiting for its rank. Not thread-safe. */
+    public static final class Opened implements AutoCloseable {
+        private final String name;
+        private final Conv2d conv;
+        private final ComputeBackend backend;
+        private final Unfolding unfolding;
+        private final DenseMatrix a;
+        private final Factorization factorization;
+        private final double[] s;
+        private final long start;
+
+        private Opened(
+                String name,
+                Conv2d conv,
+                ComputeBackend backend,
+                Unfolding unfolding,
+                DenseMatrix a,
+                Factorization factorization,
+                double[] s,
+                long start) {
+            this.name = name;
+            this.conv = conv;
+            this.backend = backend;
+            this.unfolding = unfolding;
+            this.a = a;
+            this.factorization = factorization;
+            this.s = s;
+            this.start = start;
+        }
+
+        /**
+         * All singular values, descending.
+         *
+         * @return a copy
+         */
+        public double[] singularValues() {
+            return s.clone();
+        }
+
+        /**
+         * Truncates at the chosen rank and builds the two new convs.
+         *
+         * @param choice the rank and the marks of the rule
+         * @return the decomposed layer
+         * @throws DecompositionException if the backend fails
+         */
+        public DecomposedLayer finish(RankChoice choice) {
+            try {
+                SvdResult svd = factorization.truncate(choice.rank());
+                DType dtype = conv.weight().dtype();
+                Tensor firstWeight = Factors.firstWeight(unfolding, svd, dtype);
+                Tensor lastWeight = Factors.lastWeight(unfolding, svd, dtype);
+                double error = relativeError(a, svd);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                return new DecomposedLayer(
+                        unfolding,
+                        Factors.newConv(conv, firstWeight, false),
+                        Factors.newConv(conv, lastWeight, true),
+                        choice,
+                        s,
+                        error,
+                        seconds);
+            } catch (BackendException e) {
+                throw failed(name, backend, unfolding, e);
+            }
+        }
+
+        @Override
+        public void close() {
+            factorization.close();
+        }
+    }
+
+    private static DecompositionException failed(
+            String name, ComputeBackend backend, Unfolding unfolding, BackendException e) {
+        return new DecompositionException(
+                "Layer '"
+                        + name
+                        + "': backend '"
+                        + backend.id()
+                        + "' failed on its "
+                        + unfolding.rows()
+                        + " x "
+                        + unfolding.cols()
+                        + " matrix: "
+                        + e.getMessage(),
+                e);
     }
 
     /**
@@ -84,7 +224,7 @@ public final class LayerDecomposer {
      *
      * @param conv an eligible layer
      * @param backend the backend that will factorize it
-     * @param fullRank whether every singular value is kept
+     * @param fullRank whether ranks up to {@code n} may be kept (any policy but the reference rule)
      * @return the estimate in bytes
      */
     public static long peakBytes(Conv2d conv, ComputeBackend backend, boolean fullRank) {

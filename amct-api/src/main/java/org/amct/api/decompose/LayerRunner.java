@@ -29,7 +29,7 @@ public final class LayerRunner {
          * @param name the layer
          * @param layer its result
          */
-        void done(String name, DecomposedLayer layer);
+        void done(String name, LayerDecomposer.Outcome layer);
     }
 
     /**
@@ -39,39 +39,45 @@ public final class LayerRunner {
      * @param backend the opened backend
      * @param parallelism how many layers may run at once; {@code > 1} only for a thread-safe
      *     backend
-     * @param fullRank keep every singular value
+     * @param highRanks whether ranks above the reference rule's may be chosen (for the memory
+     *     estimate)
+     * @param decider chooses each layer's rank from its spectrum
      * @param listener told after each layer
-     * @return the results by name, in the order of {@code layers}
+     * @return the outcomes by name, in the order of {@code layers}
      * @throws DecompositionException if a layer fails, does not fit in memory, or the calling
      *     thread is interrupted
      */
-    public static Map<String, DecomposedLayer> run(
+    public static Map<String, LayerDecomposer.Outcome> run(
             Map<String, Conv2d> layers,
             ComputeBackend backend,
             int parallelism,
-            boolean fullRank,
+            boolean highRanks,
+            LayerDecomposer.RankDecider decider,
             Listener listener) {
         MemoryBudget budget = new MemoryBudget();
         if (parallelism <= 1 || layers.size() <= 1 || !backend.isThreadSafe()) {
-            Map<String, DecomposedLayer> results = new LinkedHashMap<>();
+            Map<String, LayerDecomposer.Outcome> results = new LinkedHashMap<>();
             layers.forEach(
                     (name, conv) ->
                             results.put(
-                                    name, one(name, conv, backend, fullRank, budget, listener)));
+                                    name,
+                                    one(
+                                            name, conv, backend, highRanks, decider, budget,
+                                            listener)));
             return results;
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, layers.size()));
         try {
-            List<Future<DecomposedLayer>> futures = new ArrayList<>();
+            List<Future<LayerDecomposer.Outcome>> futures = new ArrayList<>();
             layers.forEach(
                     (name, conv) ->
                             futures.add(
                                     pool.submit(
                                             () ->
                                                     one(
-                                                            name, conv, backend, fullRank, budget,
-                                                            listener))));
-            Map<String, DecomposedLayer> results = new LinkedHashMap<>();
+                                                            name, conv, backend, highRanks, decider,
+                                                            budget, listener))));
+            Map<String, LayerDecomposer.Outcome> results = new LinkedHashMap<>();
             int i = 0;
             for (String name : layers.keySet()) {
                 results.put(name, await(futures.get(i++), name));
@@ -82,7 +88,8 @@ public final class LayerRunner {
         }
     }
 
-    private static DecomposedLayer await(Future<DecomposedLayer> future, String name) {
+    private static LayerDecomposer.Outcome await(
+            Future<LayerDecomposer.Outcome> future, String name) {
         try {
             return future.get();
         } catch (InterruptedException e) {
@@ -97,17 +104,18 @@ public final class LayerRunner {
         }
     }
 
-    private static DecomposedLayer one(
+    private static LayerDecomposer.Outcome one(
             String name,
             Conv2d conv,
             ComputeBackend backend,
-            boolean fullRank,
+            boolean highRanks,
+            LayerDecomposer.RankDecider decider,
             MemoryBudget budget,
             Listener listener) {
         if (Thread.currentThread().isInterrupted()) {
             throw interrupted(name);
         }
-        long bytes = LayerDecomposer.peakBytes(conv, backend, fullRank);
+        long bytes = LayerDecomposer.peakBytes(conv, backend, highRanks);
         try {
             budget.acquire(name, bytes, backend.id().value());
         } catch (InterruptedException e) {
@@ -115,7 +123,8 @@ public final class LayerRunner {
             throw interrupted(name);
         }
         try {
-            DecomposedLayer result = LayerDecomposer.decompose(name, conv, backend, fullRank);
+            LayerDecomposer.Outcome result =
+                    LayerDecomposer.decompose(name, conv, backend, decider);
             listener.done(name, result);
             return result;
         } finally {

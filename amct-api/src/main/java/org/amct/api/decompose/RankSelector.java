@@ -23,6 +23,29 @@ public final class RankSelector {
      */
     public static RankChoice choose(
             double[] singularValues, int inChannels, int outChannels, int kernelH, int kernelW) {
+        return choose(singularValues, inChannels, outChannels, kernelH, kernelW, 16);
+    }
+
+    /**
+     * Chooses the rank as {@link #choose(double[], int, int, int, int)} does, rounding to another
+     * multiple than 16: {@code rM = max(M, ((r + M/2) / M) * M)}, plus {@code M} if {@code rM < 0.9
+     * r}, at most {@code n}. With {@code M = 16} this is the reference rule exactly.
+     *
+     * @param singularValues all {@code n} singular values, descending
+     * @param inChannels the layer's input channels
+     * @param outChannels the layer's output channels
+     * @param kernelH the kernel height
+     * @param kernelW the kernel width
+     * @param multiple the rounding multiple {@code M >= 1}
+     * @return the rank and how it was found
+     */
+    public static RankChoice choose(
+            double[] singularValues,
+            int inChannels,
+            int outChannels,
+            int kernelH,
+            int kernelW,
+            int multiple) {
         int n = singularValues.length;
         int bigM = Math.max(inChannels, outChannels) * Math.max(kernelH, kernelW);
         int d = Math.min(inChannels, outChannels) >= 256 ? 4 : 6;
@@ -39,9 +62,9 @@ public final class RankSelector {
             }
         }
         int clamped = Math.max(Math.min(vbmfRank, clampHigh), clampLow);
-        int rounded = Math.max(16, ((clamped + 8) / 16) * 16);
+        int rounded = Math.max(multiple, ((clamped + multiple / 2) / multiple) * multiple);
         if (rounded < 0.9 * clamped) {
-            rounded += 16;
+            rounded += multiple;
         }
         return new RankChoice(
                 Math.min(rounded, n), vbmfRank, threshold, clampLow, clampHigh, false);
