@@ -72,6 +72,18 @@ final class DecomposeCommand implements Callable<Integer> {
 
     @Mixin private BackendOptions backendOptions;
 
+    @Mixin private RankOptions rankOptions;
+
+    @Option(
+            names = "--ranks",
+            paramLabel = "FILE.json|LAYER=R[,LAYER=R...]",
+            description =
+                    "Per-layer ranks or policies: a JSON file ({\"layer1.0.conv1\": 64,"
+                            + " \"layer2.*\": \"energy:0.9\"}) or LAYER=R pairs; R is a rank or"
+                            + " a policy. An exact name wins over a glob; among globs the first"
+                            + " listed wins. Repeatable.")
+    private List<String> ranks = new java.util.ArrayList<>();
+
     @Override
     public Integer call() throws IOException {
         Inputs.readable(model, "model");
@@ -88,10 +100,11 @@ final class DecomposeCommand implements Callable<Integer> {
                                 REPORT_FILE,
                                 REPORT_HTML_FILE))) {
             OnnxModel onnx = OnnxModel.read(model);
+            DecompositionOptions options = options(folder, onnx);
             long start = System.nanoTime();
             DecompositionResult result;
             try {
-                result = TensorDecompose.autoDecomposition(onnx.graph(), options(folder));
+                result = TensorDecompose.autoDecomposition(onnx.graph(), options);
             } catch (DecompositionException e) {
                 // The API names the layer; only the command knows the file.
                 throw new DecompositionException("Model '" + model + "': " + e.getMessage(), e);
@@ -109,15 +122,21 @@ final class DecomposeCommand implements Callable<Integer> {
         return ExitCode.SUCCESS.code();
     }
 
-    private DecompositionOptions options(OutputFolder folder) {
+    private DecompositionOptions options(OutputFolder folder, OnnxModel onnx) throws IOException {
         DecompositionOptions.Builder options =
-                backendOptions
-                        .apply(DecompositionOptions.builder())
+                rankOptions
+                        .apply(backendOptions.apply(DecompositionOptions.builder()), ranks)
                         .decomposeInfoFile(folder.resolve(INFO_FILE));
+        options.inputSizes(
+                rankOptions.targetsMacs() ? onnx.convInputSizes() : onnx.knownConvInputSizes());
         if (parent.isInteractive()) {
             options.progress(new ProgressBar(spec.commandLine().getErr()));
         }
-        return options.build();
+        try {
+            return options.build();
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     /** Stages the model, the weights (when a layer changed) and the reports. */
@@ -182,6 +201,7 @@ final class DecomposeCommand implements Callable<Integer> {
                 totals.convParamsBefore(),
                 totals.convParamsAfter(),
                 100.0 * totals.convParamsAfter() / Math.max(1, totals.convParamsBefore()));
+        result.target().ifPresent(target -> LayerTable.target(out, target));
         written.forEach(file -> out.println("Wrote " + file));
     }
 }

@@ -57,6 +57,24 @@ final class ReportJson {
         sums.put("seconds", totals.seconds());
         sums.put("layers_decomposed", result.layers().size());
         sums.put("layers_skipped", result.skipped().size());
+        result.totals().macsBefore().ifPresent(v -> sums.put("macs_before", v));
+        result.totals().macsAfter().ifPresent(v -> sums.put("macs_after", v));
+        result.target()
+                .ifPresent(
+                        target -> {
+                            ObjectNode t = sums.putObject("target");
+                            t.put(
+                                    "measure",
+                                    target.target()
+                                            .measure()
+                                            .name()
+                                            .toLowerCase(java.util.Locale.ROOT));
+                            t.put("fraction", target.target().fraction());
+                            t.put("before", target.before());
+                            t.put("limit", target.limit());
+                            t.put("after", target.after());
+                            t.put("achieved", target.achieved());
+                        });
         try {
             return MAPPER.writeValueAsBytes(root);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -78,6 +96,9 @@ final class ReportJson {
         node.put("params_after", layer.paramsAfter());
         node.put("macs_before", layer.macsBefore());
         node.put("macs_after", layer.macsAfter());
+        node.put("policy", layer.policy());
+        layer.macsBeforeAtInput().ifPresent(v -> node.put("macs_at_input_before", v));
+        layer.macsAfterAtInput().ifPresent(v -> node.put("macs_at_input_after", v));
         node.put("rel_error", layer.relativeError());
         node.put("seconds", layer.seconds());
     }
