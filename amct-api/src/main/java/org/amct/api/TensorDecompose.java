@@ -218,7 +218,8 @@ public final class TensorDecompose {
                             outcome.decision().policy(),
                             selection.inputSize(name)));
         }
-        skipped.sort(java.util.Comparator.comparingInt(order(selection)::get));
+        Map<String, Integer> order = order(selection);
+        skipped.sort(java.util.Comparator.comparingInt(layer -> order.get(layer.name())));
         return new DecompositionResult(
                 result,
                 changes,
