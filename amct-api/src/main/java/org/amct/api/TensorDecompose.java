@@ -324,20 +324,23 @@ public final class TensorDecompose {
         RankAllocator.Allocation allocation;
         try {
             allocation = RankAllocator.allocate(layers, limit - fixedAfter, options.rankMultiple());
-        } catch (IllegalArgumentException e) {
+        } catch (RankAllocator.BudgetTooSmall e) {
             throw new DecompositionException(
                     String.format(
                             java.util.Locale.ROOT,
-                            "The %s cannot be met: at most %,d of the Conv2d layers' %,d may"
-                                    + " remain, the layers it does not choose hold %,d, and for the"
-                                    + " %d layers it chooses %s. Raise the target, lower the rank"
-                                    + " multiple, or include more layers.",
+                            "The %s cannot be met: it allows %,d of the model's %,d (all Conv2d"
+                                    + " layers); the layers it does not choose (ineligible,"
+                                    + " excluded, or with a rank of their own) take %,d, and the"
+                                    + " %d layers it chooses need at least %,d at the smallest"
+                                    + " ranks on the multiple of %d. Raise the target, lower the"
+                                    + " rank multiple, or let it choose more layers.",
                             target,
                             limit,
                             before,
                             fixedAfter,
                             layers.size(),
-                            e.getMessage()),
+                            e.cheapest(),
+                            options.rankMultiple()),
                     e);
         }
         Map<String, RankDecision> decisions = new LinkedHashMap<>();

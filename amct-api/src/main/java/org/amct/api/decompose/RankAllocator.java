@@ -82,8 +82,7 @@ public final class RankAllocator {
      * @param budget the most the layers may cost together
      * @param multiple the rank multiple, {@code >= 1}
      * @return the allocation
-     * @throws IllegalArgumentException if even the cheapest candidates exceed the budget; the
-     *     message gives the smallest cost reachable
+     * @throws BudgetTooSmall if even the cheapest candidates exceed the budget
      */
     public static Allocation allocate(List<Layer> layers, long budget, int multiple) {
         if (multiple < 1) {
@@ -100,14 +99,7 @@ public final class RankAllocator {
             cheapest += all.get(i).cost[pick[i]];
         }
         if (cheapest > budget) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            Locale.ROOT,
-                            "the budget of %,d cannot be met: the smallest ranks on the multiple"
-                                    + " of %d give %,d",
-                            budget,
-                            multiple,
-                            cheapest));
+            throw new BudgetTooSmall(budget, cheapest, multiple);
         }
         lagrangian(all, budget, pick);
         greedyFill(all, budget, pick);
@@ -207,6 +199,48 @@ public final class RankAllocator {
             }
             pick[bestLayer] = bestCandidate;
             slack -= bestExtra;
+        }
+    }
+
+    /** Even the cheapest candidate of every layer costs more than the budget. */
+    public static final class BudgetTooSmall extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        /** The budget given. */
+        private final long budget;
+
+        /** The smallest summed cost any allocation reaches. */
+        private final long cheapest;
+
+        BudgetTooSmall(long budget, long cheapest, int multiple) {
+            super(
+                    String.format(
+                            Locale.ROOT,
+                            "the budget of %,d cannot be met: the smallest ranks on the multiple of"
+                                    + " %d cost %,d",
+                            budget,
+                            multiple,
+                            cheapest));
+            this.budget = budget;
+            this.cheapest = cheapest;
+        }
+
+        /**
+         * The budget given.
+         *
+         * @return the budget
+         */
+        public long budget() {
+            return budget;
+        }
+
+        /**
+         * The smallest summed cost reachable.
+         *
+         * @return the cost of the cheapest candidates
+         */
+        public long cheapest() {
+            return cheapest;
         }
     }
 
