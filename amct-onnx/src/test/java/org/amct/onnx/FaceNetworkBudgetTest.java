@@ -121,8 +121,11 @@ class FaceNetworkBudgetTest {
     }
 
     private static long bias(LayerReport layer) {
-        return layer.paramsBefore() - (long) layer.inChannels() * layer.outChannels()
-                * layer.kernelSize().height() * layer.kernelSize().width();
+        return layer.paramsBefore()
+                - (long) layer.inChannels()
+                        * layer.outChannels()
+                        * layer.kernelSize().height()
+                        * layer.kernelSize().width();
     }
 
     /** The 135 chips as float32 NCHW: the 9 faces, then the 126 augmented ones cast from uint8. */
