@@ -155,6 +155,33 @@ public final class HtmlReport {
                         + " ("
                         + percent(macsAfter, macsBefore)
                         + ")");
+        if (result.totals().macsBefore().isPresent()) {
+            long before = result.totals().macsBefore().getAsLong();
+            long after = result.totals().macsAfter().getAsLong();
+            fact(
+                    page,
+                    "MACs per inference of all Conv2d layers",
+                    count(before)
+                            + " \u2192 "
+                            + count(after)
+                            + " ("
+                            + percent(after, before)
+                            + ")");
+        }
+        result.target()
+                .ifPresent(
+                        target ->
+                                fact(
+                                        page,
+                                        "Target " + target.target(),
+                                        count(target.after())
+                                                + " of at most "
+                                                + count(target.limit())
+                                                + " ("
+                                                + percent(target.after(), target.before())
+                                                + " of "
+                                                + count(target.before())
+                                                + ")"));
         fact(page, "Time in the layers", String.format(Locale.ROOT, "%.3f s", seconds));
         result.decomposeInfoFile()
                 .ifPresent(info -> fact(page, "Decomposition info", info.toString()));
@@ -208,10 +235,11 @@ public final class HtmlReport {
         }
         page.append(
                         "<h2>Decomposed layers</h2>\n<div class=\"scroll\">\n<table class=\"layers\">\n<thead><tr>")
-                .append("<th>layer</th><th>mode</th><th class=\"n\">rank</th>")
+                .append("<th>layer</th><th>mode</th><th class=\"n\">rank</th><th>policy</th>")
                 .append("<th>weight</th><th>first / last</th>")
                 .append("<th class=\"n\">params before</th><th class=\"n\">after</th>")
                 .append("<th class=\"n\">MACs/pixel before</th><th class=\"n\">after</th>")
+                .append("<th class=\"n\">MACs/inference before</th><th class=\"n\">after</th>")
                 .append("<th class=\"n\">rel. error</th><th class=\"n\">seconds</th>")
                 .append("</tr></thead>\n<tbody>\n");
         for (LayerReport layer : layers) {
@@ -229,6 +257,8 @@ public final class HtmlReport {
                     .append("</td><td class=\"n\">")
                     .append(layer.rank())
                     .append("</td><td>")
+                    .append(escape(layer.policy()))
+                    .append("</td><td>")
                     .append(weight)
                     .append("</td><td>")
                     .append(layer.firstShape())
@@ -239,6 +269,16 @@ public final class HtmlReport {
             cell(page, count(layer.paramsAfter()));
             cell(page, count(layer.macsBefore()));
             cell(page, count(layer.macsAfter()));
+            cell(
+                    page,
+                    layer.macsBeforeAtInput().isPresent()
+                            ? count(layer.macsBeforeAtInput().getAsLong())
+                            : "-");
+            cell(
+                    page,
+                    layer.macsAfterAtInput().isPresent()
+                            ? count(layer.macsAfterAtInput().getAsLong())
+                            : "-");
             cell(page, number(layer.relativeError()));
             cell(page, String.format(Locale.ROOT, "%.3f", layer.seconds()));
             page.append("</tr>\n");
