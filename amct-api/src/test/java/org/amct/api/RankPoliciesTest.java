@@ -338,6 +338,25 @@ class RankPoliciesTest {
     }
 
     @Test
+    void theDocumentedExampleRuns() {
+        ModelGraph model = generated(13);
+        // tag::options[]
+        DecompositionOptions options =
+                DecompositionOptions.builder()
+                        .exclude("stem") // leave the first conv whole ("excluded")
+                        .layerRankPolicy("layer2.*", RankPolicy.energy(0.5))
+                        .layerRankPolicy("layer2.1", RankPolicy.rank(48)) // exact name wins
+                        .target(CompressionTarget.params(0.5)) // the others share the rest
+                        .build();
+        DecompositionResult result = TensorDecompose.autoDecomposition(model, options);
+        TargetReport target = result.target().orElseThrow();
+        System.out.printf("%,d of at most %,d parameters%n", target.after(), target.limit());
+        // end::options[]
+        assertTrue(target.after() <= target.limit());
+        assertEquals(48, ranks(result).get("layer2.1"));
+    }
+
+    @Test
     void theInfoFileOfANonDefaultRunRestructuresAFreshModelTheSameWay() throws IOException {
         Path info = temp.resolve("decompose_info.json");
         DecompositionResult online =
