@@ -19,13 +19,12 @@ record CliRun(int exitCode, String out, String err) {
     static final Path PADDLE =
             Path.of(
                     "..",
-                    "amct-api",
+                    "amct-onnx",
                     "src",
                     "test",
                     "resources",
                     "org",
                     "amct",
-                    "api",
                     "onnx",
                     "ch_ppocr_mobile_v2.0_cls_infer.onnx");
 

@@ -103,6 +103,9 @@ final class Nd4jRuntime {
      * ND4J that initialises but cannot compute (a native routine missing, memory access broken) is
      * reported by the probe rather than by the first layer.
      *
+     * <p>Then {@link Nd4jSelfCheck} measures the accuracy of a layer-sized factorization, since
+     * some of ND4J's bundled BLAS kernels compute wrong results on some CPUs.
+     *
      * @throws BackendException if the factorization fails or gives wrong values
      */
     private static void selfCheck(String backendClass) {
@@ -127,6 +130,11 @@ final class Nd4jRuntime {
                             + ") but computed the singular values "
                             + Arrays.toString(values)
                             + " instead of [4.0, 3.0] for a 2 x 3 test matrix");
+        }
+        Optional<String> wrong =
+                Nd4jSelfCheck.run(matrix -> Nd4jFactorization.compute(matrix, () -> {}));
+        if (wrong.isPresent()) {
+            throw new BackendException(wrong.get() + " (backend " + backendClass + ")");
         }
     }
 
