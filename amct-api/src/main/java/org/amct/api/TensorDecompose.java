@@ -139,7 +139,7 @@ public final class TensorDecompose {
                                 parallelism(options, backend),
                                 highRanks,
                                 (name, conv, s) ->
-                                        RankRules.decide(
+                                        PolicyRules.decide(
                                                 selection.policyOf(name).orElseThrow(),
                                                 s,
                                                 conv,
@@ -451,7 +451,7 @@ public final class TensorDecompose {
                                 if (policy.isPresent()) {
                                     decisions.put(
                                             name,
-                                            RankRules.decide(
+                                            PolicyRules.decide(
                                                     policy.get(), s, conv, options.rankMultiple()));
                                 } else {
                                     spectra.put(name, s);

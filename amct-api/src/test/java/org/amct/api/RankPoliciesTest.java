@@ -138,14 +138,14 @@ class RankPoliciesTest {
         Conv2d c = conv(64, 64, 3, 1, new SplittableRandom(2));
         double[] s = new double[192];
         java.util.Arrays.fill(s, 1.0);
-        assertTrue(RankRules.decide(RankPolicy.rank(95), s, c, 16).decomposes());
-        var at96 = RankRules.decide(RankPolicy.rank(96), s, c, 16);
+        assertTrue(PolicyRules.decide(RankPolicy.rank(95), s, c, 16).decomposes());
+        var at96 = PolicyRules.decide(RankPolicy.rank(96), s, c, 16);
         assertFalse(at96.decomposes());
         assertEquals(
                 "not smaller: rank 96 gives two convs of 36,864 weights, the layer has 36,864",
                 at96.unchangedReason().get());
-        assertEquals(192, RankRules.decide(RankPolicy.rank(500), s, c, 16).choice().rank());
-        assertTrue(RankRules.decide(RankPolicy.FULL, s, c, 16).decomposes(), "full checks");
+        assertEquals(192, PolicyRules.decide(RankPolicy.rank(500), s, c, 16).choice().rank());
+        assertTrue(PolicyRules.decide(RankPolicy.FULL, s, c, 16).decomposes(), "full checks");
         assertEquals(95, RankRules.largestSmallerRank(c));
 
         DecompositionResult result =

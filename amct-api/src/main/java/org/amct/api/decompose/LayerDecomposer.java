@@ -236,40 +236,6 @@ public final class LayerDecomposer {
         return 8L * n * m + backend.workspaceBytes((int) n, (int) m) + factors;
     }
 
-    /**
-     * The rank the rule gives a layer, from its spectrum alone (no vectors are computed).
-     *
-     * @param name the layer's name, for messages
-     * @param conv an eligible layer
-     * @param backend the backend to factorize on
-     * @return the rank
-     * @throws DecompositionException if the weight holds NaN or infinity, or the backend fails
-     */
-    public static int rankOf(String name, Conv2d conv, ComputeBackend backend) {
-        checkFinite(name, conv.weight());
-        Unfolding unfolding = Unfolding.of(conv);
-        try (Factorization factorization = backend.factorize(unfolding.matrix(conv.weight()))) {
-            double[] s = factorization.singularValues();
-            checkSpectrum(name, s, unfolding, backend);
-            return RankSelector.choose(
-                            s,
-                            conv.inChannels(),
-                            conv.outChannels(),
-                            conv.kernelSize().height(),
-                            conv.kernelSize().width())
-                    .rank();
-        } catch (BackendException e) {
-            throw new DecompositionException(
-                    "Layer '"
-                            + name
-                            + "': backend '"
-                            + backend.id()
-                            + "' failed: "
-                            + e.getMessage(),
-                    e);
-        }
-    }
-
     private static void checkFinite(String name, Tensor weight) {
         long bad = weight.firstNonFiniteIndex();
         if (bad >= 0) {

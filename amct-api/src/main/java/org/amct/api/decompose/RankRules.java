@@ -2,48 +2,15 @@ package org.amct.api.decompose;
 
 import java.util.Locale;
 import java.util.Optional;
-import org.amct.api.RankPolicy;
 import org.amct.api.graph.Conv2d;
 
 /**
- * The rank policies of ALGORITHM.md section 8 on one layer's spectrum, and the "not smaller" guard.
- * The reference rule ({@link RankPolicy#AUTO}) is section 3 exactly, with the given rounding
- * multiple (16 by default).
+ * The rank rules of ALGORITHM.md section 8 on one layer's spectrum ({@code energy}, {@code ratio}),
+ * the reference rule with a rounding multiple, and the "not smaller" guard. The reference rule is
+ * section 3 exactly with the multiple 16.
  */
 public final class RankRules {
     private RankRules() {}
-
-    /**
-     * Decides a layer's rank under a policy.
-     *
-     * @param policy the policy
-     * @param singularValues all {@code n} singular values, descending
-     * @param conv the eligible layer
-     * @param multiple the rank multiple, {@code >= 1}
-     * @return the rank, or why the layer stays unchanged (only for policies other than {@link
-     *     RankPolicy#AUTO}: the pair would not be smaller)
-     */
-    public static RankDecision decide(
-            RankPolicy policy, double[] singularValues, Conv2d conv, int multiple) {
-        RankChoice reference = reference(singularValues, conv, multiple);
-        if (policy instanceof RankPolicy.Amct) {
-            return new RankDecision(policy.toString(), reference, Optional.empty());
-        }
-        int n = singularValues.length;
-        int rank;
-        if (policy instanceof RankPolicy.Fixed fixed) {
-            rank = fixed.rank();
-        } else if (policy instanceof RankPolicy.Energy energy) {
-            rank = energyRank(singularValues, energy.fraction(), multiple);
-        } else if (policy instanceof RankPolicy.Ratio ratio) {
-            rank = ratioRank(conv, ratio.fraction(), multiple);
-        } else {
-            rank = n; // full
-        }
-        rank = Math.max(1, Math.min(rank, n));
-        boolean guard = !(policy instanceof RankPolicy.Full);
-        return withRank(policy.toString(), reference, rank, conv, guard);
-    }
 
     /**
      * A decision at a rank chosen elsewhere (an allocation), with the guard applied.
