@@ -4,10 +4,10 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * A global budget (ALGORITHM.md section 8): after decomposition, the measure summed over all Conv2d
- * layers of the model is at most {@code fraction} times what it was. Ranks are then allocated
- * across the selected layers that have no rank of their own, to minimise the summed relative
- * reconstruction error ({@code sum(s[r:]^2) / sum(s^2)} per layer), with "leave the layer
+ * A global budget (docs/design/ALGORITHM.md section 8): after decomposition, the measure summed
+ * over all Conv2d layers of the model is at most {@code fraction} times what it was. Ranks are then
+ * allocated across the selected layers that have no rank of their own, to minimise the summed
+ * relative reconstruction error ({@code sum(s[r:]^2) / sum(s^2)} per layer), with "leave the layer
  * unchanged" as a candidate and ranks on the rank multiple.
  *
  * @param measure what is counted

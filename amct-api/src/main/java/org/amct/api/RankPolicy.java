@@ -4,9 +4,10 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * How the rank of a decomposed layer is chosen (ALGORITHM.md sections 3 and 8). Spelled on the
- * command line and in rank files as {@code amct}, {@code full}, {@code rank:N}, {@code energy:F}
- * and {@code ratio:F}; {@link #parse} reads that spelling and {@code toString()} writes it.
+ * How the rank of a decomposed layer is chosen (docs/design/ALGORITHM.md sections 3 and 8). Spelled
+ * on the command line and in rank files as {@code amct}, {@code full}, {@code rank:N}, {@code
+ * energy:F} and {@code ratio:F}; {@link #parse} reads that spelling and {@code toString()} writes
+ * it.
  *
  * <p>Every rank is clamped to {@code [1, n]} ({@code n} the number of singular values). Under every
  * policy except {@link #AUTO}, a layer whose two new convs would not hold fewer weights than it

@@ -127,7 +127,8 @@ final class Reports {
                 report.outChannels(),
                 report.kernelSize(),
                 report.stride(),
-                // Eligible layers have dilation 1 and groups 1 (ALGORITHM.md section 1).
+                // Eligible layers have dilation 1 and groups 1 (docs/design/ALGORITHM.md section
+                // 1).
                 org.amct.api.graph.Size2d.square(1),
                 1,
                 org.amct.api.decompose.DecomposeMode.valueOf(report.mode()),

@@ -12,7 +12,6 @@ import org.amct.api.decompose.LayerCost;
 import org.amct.api.decompose.LayerPatterns;
 import org.amct.api.exception.DecompositionException;
 import org.amct.api.graph.Conv2d;
-import org.amct.api.graph.Layer;
 import org.amct.api.graph.ModelGraph;
 import org.amct.api.graph.Size2d;
 import org.amct.api.graph.Tensor;
@@ -20,9 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which Conv2d layers of a model are decomposed, under which policy: eligibility (ALGORITHM.md
- * section 1), then include and exclude patterns, then each layer's policy (its own entry, exact
- * name over glob; else the target's allocation when a target is set; else the policy for all).
+ * Which Conv2d layers of a model are decomposed, under which policy: eligibility
+ * (docs/design/ALGORITHM.md section 1), then include and exclude patterns, then each layer's policy
+ * (its own entry, exact name over glob; else the target's allocation when a target is set; else the
+ * policy for all).
  */
 final class Selection {
     private static final Logger LOG = LoggerFactory.getLogger(Selection.class);
@@ -43,15 +43,7 @@ final class Selection {
 
     static Selection of(ModelGraph model, DecompositionOptions options) {
         Selection s = new Selection(options);
-        Map<String, Layer> layers = new LinkedHashMap<>();
-        layers.put("", model.root());
-        layers.putAll(model.layers());
-        layers.forEach(
-                (name, layer) -> {
-                    if (layer instanceof Conv2d conv) {
-                        s.convs.put(name, conv);
-                    }
-                });
+        s.convs.putAll(model.convs());
         s.checkPatterns();
         s.convs.forEach(s::sort);
         // Layers sharing one weight tensor are factorized once, under the first name.

@@ -277,7 +277,7 @@ public final class TensorDecompose {
 
     /**
      * Allocates the target's budget to the layers it chooses, given the spectra of those layers and
-     * the decisions already taken for the others (ALGORITHM.md section 8).
+     * the decisions already taken for the others (docs/design/ALGORITHM.md section 8).
      */
     private static Allocated allocate(
             ModelGraph model,
@@ -489,7 +489,8 @@ public final class TensorDecompose {
     /**
      * Changes a freshly built model's structure as a decomposition-info file says: each listed
      * Conv2d becomes two convs with fresh default-initialised weights, ready for the decomposed
-     * weights to be loaded with {@link ModelGraph#loadStateDict}. The whole file is checked against
+     * weights to be loaded with {@link DecomposedWeights#loadConvParameters} (or {@link
+     * DecomposedWeights#loadStateDict} for a whole state dict). The whole file is checked against
      * the model before anything changes.
      *
      * @param model the freshly built model; not modified

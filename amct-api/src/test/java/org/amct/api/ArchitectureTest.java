@@ -15,7 +15,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The shape of amct-api that DESIGN.md and STYLE.md ask for. */
+/** The shape of amct-api that docs/design/DESIGN.md and docs/design/STYLE.md ask for. */
 class ArchitectureTest {
     private static JavaClasses classes;
 
@@ -32,7 +32,7 @@ class ArchitectureTest {
         slices().matching("org.amct.(**)")
                 .should()
                 .beFreeOfCycles()
-                .because("cycles make the layers of DESIGN.md meaningless")
+                .because("cycles make the layers of docs/design/DESIGN.md meaningless")
                 .check(classes);
     }
 

@@ -26,7 +26,7 @@ import org.amct.api.graph.Size2d;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The opt-in rank policies, layer selection and budgets of ALGORITHM.md section 8. */
+/** The opt-in rank policies, layer selection and budgets of docs/design/ALGORITHM.md section 8. */
 class RankPoliciesTest {
     @TempDir Path temp;
 

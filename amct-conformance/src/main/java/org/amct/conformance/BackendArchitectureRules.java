@@ -14,8 +14,8 @@ import com.tngtech.archunit.lang.ArchRule;
 import org.amct.spi.ComputeBackendProvider;
 
 /**
- * The ArchUnit rules of STYLE.md that every backend module shares; each backend's {@code
- * ArchitectureTest} checks them on its production classes, next to its own rules.
+ * The ArchUnit rules of docs/design/STYLE.md that every backend module shares; each backend's
+ * {@code ArchitectureTest} checks them on its production classes, next to its own rules.
  */
 public final class BackendArchitectureRules {
     private BackendArchitectureRules() {}
@@ -38,7 +38,7 @@ public final class BackendArchitectureRules {
                 .andShould(haveOnlyFinalFields())
                 .because(
                         "ServiceLoader instantiates providers, which must be cheap and stateless;"
-                                + " STYLE.md section 3");
+                                + " docs/design/STYLE.md section 3");
     }
 
     /**

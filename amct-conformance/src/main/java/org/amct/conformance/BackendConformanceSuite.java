@@ -28,8 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The shared conformance tests of the backend contract (STYLE.md sections 3 and 9). A backend
- * module has one {@code <Name>BackendConformanceTest extends BackendConformanceSuite} that
+ * The shared conformance tests of the backend contract (docs/design/STYLE.md sections 3 and 9). A
+ * backend module has one {@code <Name>BackendConformanceTest extends BackendConformanceSuite} that
  * implements {@link #openBackend()}; the backend is opened once per test class and closed after.
  *
  * <p>Covered: 1x1, wide and square matrices; rejection of {@code n > m} and {@code n == 0};

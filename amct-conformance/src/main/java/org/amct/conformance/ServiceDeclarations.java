@@ -26,7 +26,7 @@ public final class ServiceDeclarations {
     private ServiceDeclarations() {}
 
     /**
-     * Asserts that the provider's module declares it exactly as STYLE.md asks.
+     * Asserts that the provider's module declares it exactly as docs/design/STYLE.md asks.
      *
      * @param provider the provider class of the backend under test
      */

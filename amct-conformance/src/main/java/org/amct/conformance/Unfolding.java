@@ -5,10 +5,11 @@ import java.util.Objects;
 import org.amct.spi.DenseMatrix;
 
 /**
- * The matrix that is factorized, built from a Conv2d weight exactly as ALGORITHM.md section 2 says:
- * {@code T = W} as float64 ({@code [Cout, Cin, kh, kw]}); FC modes swap the channel axes, SK modes
- * swap the kernel axes, giving {@code [s0, s1, s2, s3]}; then {@code A[j*s2 + p, i*s3 + q] = T[i,
- * j, p, q]}, an {@code n x m} matrix with {@code n = s1*s2} and {@code m = s0*s3}. Thread-safe.
+ * The matrix that is factorized, built from a Conv2d weight exactly as docs/design/ALGORITHM.md
+ * section 2 says: {@code T = W} as float64 ({@code [Cout, Cin, kh, kw]}); FC modes swap the channel
+ * axes, SK modes swap the kernel axes, giving {@code [s0, s1, s2, s3]}; then {@code A[j*s2 + p,
+ * i*s3 + q] = T[i, j, p, q]}, an {@code n x m} matrix with {@code n = s1*s2} and {@code m = s0*s3}.
+ * Thread-safe.
  */
 public final class Unfolding {
     private Unfolding() {}

@@ -1,8 +1,9 @@
 package org.amct.conformance;
 
 /**
- * The four decomposition modes of ALGORITHM.md section 1, as far as the unfolding needs them: FC
- * modes swap the channel axes, SK modes swap the kernel axes. Named as in the reference tool.
+ * The four decomposition modes of docs/design/ALGORITHM.md section 1, as far as the unfolding needs
+ * them: FC modes swap the channel axes, SK modes swap the kernel axes. Named as in the reference
+ * tool.
  */
 public enum UnfoldingMode {
     /** {@code Cout < Cin} and {@code kh <= kw}. */
@@ -23,8 +24,8 @@ public enum UnfoldingMode {
     }
 
     /**
-     * The mode of a Conv2d weight with {@code groups = 1}, by the shape rule of ALGORITHM.md
-     * section 1 (eligibility is not checked here).
+     * The mode of a Conv2d weight with {@code groups = 1}, by the shape rule of
+     * docs/design/ALGORITHM.md section 1 (eligibility is not checked here).
      *
      * @param outChannels {@code Cout}
      * @param inChannels {@code Cin}

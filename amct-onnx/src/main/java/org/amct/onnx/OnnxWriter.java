@@ -143,20 +143,16 @@ final class OnnxWriter {
             known.add(site.layer() + ".0");
             known.add(site.layer() + ".1");
         }
-        model.layers()
-                .forEach(
-                        (name, layer) -> {
-                            if (layer instanceof Conv2d && !known.contains(name)) {
-                                throw new ModelMismatchException(
-                                        "Layer '"
-                                                + name
-                                                + "' of the graph to write has no Conv node in"
-                                                + " ONNX file '"
-                                                + source
-                                                + "'. Write only graphs derived from this"
-                                                + " file's graph().");
-                            }
-                        });
+        for (String name : model.convs().keySet()) {
+            if (!known.contains(name)) {
+                throw new ModelMismatchException(
+                        "Layer '"
+                                + name
+                                + "' of the graph to write has no Conv node in ONNX file '"
+                                + source
+                                + "'. Write only graphs derived from this file's graph().");
+            }
+        }
     }
 
     private List<NodeProto> build(

@@ -1,8 +1,9 @@
 package org.amct.api.decompose;
 
 /**
- * The four ways a Conv2d is split (ALGORITHM.md section 1), named by which side keeps the channel
- * reduction (first or second channel) and which kernel axis goes first (first or second kernel).
+ * The four ways a Conv2d is split (docs/design/ALGORITHM.md section 1), named by which side keeps
+ * the channel reduction (first or second channel) and which kernel axis goes first (first or second
+ * kernel).
  */
 public enum DecomposeMode {
     /** Fewer outputs than inputs, {@code kh <= kw}. */

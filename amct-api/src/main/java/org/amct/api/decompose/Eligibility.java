@@ -3,7 +3,7 @@ package org.amct.api.decompose;
 import java.util.Optional;
 import org.amct.api.graph.Conv2d;
 
-/** The rules of ALGORITHM.md section 1 that leave a layer unchanged. */
+/** The rules of docs/design/ALGORITHM.md section 1 that leave a layer unchanged. */
 public final class Eligibility {
     private Eligibility() {}
 

@@ -8,9 +8,9 @@ import org.amct.api.graph.Tensor;
 import org.amct.spi.SvdResult;
 
 /**
- * The two new convs of ALGORITHM.md sections 4 and 5, built from the truncated factors {@code P}
- * ({@code n x r}) and {@code C = P^T A} ({@code r x m}). The side that holds {@code P} keeps the
- * channel reduction: the last conv in FC modes, the first in SC modes.
+ * The two new convs of docs/design/ALGORITHM.md sections 4 and 5, built from the truncated factors
+ * {@code P} ({@code n x r}) and {@code C = P^T A} ({@code r x m}). The side that holds {@code P}
+ * keeps the channel reduction: the last conv in FC modes, the first in SC modes.
  */
 public final class Factors {
     private Factors() {}
@@ -102,8 +102,8 @@ public final class Factors {
     }
 
     /**
-     * The conv of ALGORITHM.md section 5 for a factor weight: a {@code (kh, 1)} kernel keeps the
-     * height stride, padding and dilation; a {@code (1, kw)} kernel keeps the width ones.
+     * The conv of docs/design/ALGORITHM.md section 5 for a factor weight: a {@code (kh, 1)} kernel
+     * keeps the height stride, padding and dilation; a {@code (1, kw)} kernel keeps the width ones.
      *
      * @param original the decomposed layer
      * @param weight the factor's weight

@@ -65,9 +65,9 @@ public record LayerCost(long before, long fixedAfter, long perRank) {
     }
 
     /**
-     * Multiply-accumulates for one input of the given height and width (ALGORITHM.md section 5
-     * gives the two convs' strides and padding): the {@code (kh, 1)} conv keeps the height stride
-     * and padding, the {@code (1, kw)} conv the width ones.
+     * Multiply-accumulates for one input of the given height and width (docs/design/ALGORITHM.md
+     * section 5 gives the two convs' strides and padding): the {@code (kh, 1)} conv keeps the
+     * height stride and padding, the {@code (1, kw)} conv the width ones.
      *
      * @param conv an eligible layer (groups 1, dilation 1)
      * @param input the layer's input height and width

@@ -1,6 +1,7 @@
 package org.amct.api.decompose;
 
 import org.amct.api.exception.DecompositionException;
+import org.amct.api.exception.ErrorCategory;
 import org.amct.api.graph.Conv2d;
 import org.amct.api.graph.DType;
 import org.amct.api.graph.Tensor;
@@ -203,6 +204,7 @@ public final class LayerDecomposer {
     private static DecompositionException failed(
             String name, ComputeBackend backend, Unfolding unfolding, BackendException e) {
         return new DecompositionException(
+                ErrorCategory.BACKEND,
                 "Layer '"
                         + name
                         + "': backend '"
@@ -260,13 +262,15 @@ public final class LayerDecomposer {
         }
         if (!valid) {
             throw new DecompositionException(
+                    ErrorCategory.BACKEND,
                     "Layer '"
                             + name
                             + "': backend '"
                             + backend.id()
                             + "' returned an invalid spectrum (expected "
                             + unfolding.rows()
-                            + " finite, non-negative, descending values). This is a backend bug.");
+                            + " finite, non-negative, descending values). This is a backend bug.",
+                    null);
         }
     }
 

@@ -11,13 +11,14 @@ import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
- * The budget allocation of ALGORITHM.md section 8. Each layer gets a rank from its candidates
- * (multiples of the rank multiple whose pair is cheaper than the layer, plus "unchanged") so that
- * the summed relative reconstruction error {@code sum over layers of sum(s[r:]^2) / sum(s^2)} is as
- * small as found, subject to the summed cost being at most the budget: a Lagrangian search
- * (bisection on the price of cost) gives a feasible allocation, and a greedy fill then spends what
- * is left, always on the move with the best error decrease per unit of cost that still fits, until
- * none fits. The budget is met from below, as closely as the candidates allow.
+ * The budget allocation of docs/design/ALGORITHM.md section 8. Each layer gets a rank from its
+ * candidates (multiples of the rank multiple whose pair is cheaper than the layer, plus
+ * "unchanged") so that the summed relative reconstruction error {@code sum over layers of
+ * sum(s[r:]^2) / sum(s^2)} is as small as found, subject to the summed cost being at most the
+ * budget: a Lagrangian search (bisection on the price of cost) gives a feasible allocation, and a
+ * greedy fill then spends what is left, always on the move with the best error decrease per unit of
+ * cost that still fits, until none fits. The budget is met from below, as closely as the candidates
+ * allow.
  *
  * <p>The inputs are plain: any spectrum (the weights' own, or a whitened one computed from data)
  * and any linear cost (parameters or MACs). Pure and deterministic; ties go to the cheaper

@@ -1,7 +1,8 @@
 package org.amct.api.decompose;
 
 /**
- * How the rank of a layer was chosen (ALGORITHM.md section 3), kept for reports and plots.
+ * How the rank of a layer was chosen (docs/design/ALGORITHM.md section 3), kept for reports and
+ * plots.
  *
  * @param rank the final rank
  * @param vbmfRank the empirical VBMF count before clamping, or -1 when the rule fell back

@@ -5,9 +5,9 @@ import java.util.Optional;
 import org.amct.api.graph.Conv2d;
 
 /**
- * The rank rules of ALGORITHM.md section 8 on one layer's spectrum ({@code energy}, {@code ratio}),
- * the reference rule with a rounding multiple, and the "not smaller" guard. The reference rule is
- * section 3 exactly with the multiple 16.
+ * The rank rules of docs/design/ALGORITHM.md section 8 on one layer's spectrum ({@code energy},
+ * {@code ratio}), the reference rule with a rounding multiple, and the "not smaller" guard. The
+ * reference rule is section 3 exactly with the multiple 16.
  */
 public final class RankRules {
     private RankRules() {}

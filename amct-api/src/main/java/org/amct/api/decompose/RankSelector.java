@@ -1,8 +1,9 @@
 package org.amct.api.decompose;
 
 /**
- * The rank rule of ALGORITHM.md section 3: empirical VBMF with Brent's bounded search for the noise
- * variance, then the clamp to {@code [L/(d+1), L/d]} and rounding to a multiple of 16.
+ * The rank rule of docs/design/ALGORITHM.md section 3: empirical VBMF with Brent's bounded search
+ * for the noise variance, then the clamp to {@code [L/(d+1), L/d]} and rounding to a multiple of
+ * 16.
  */
 public final class RankSelector {
     private static final double TAU_FACTOR = 2.5129;

@@ -14,9 +14,9 @@ import org.amct.api.graph.Size2d;
 import org.amct.api.graph.Tensor;
 
 /**
- * Applies a decomposition-info file to a freshly built model (ALGORITHM.md section 6): checks every
- * listed layer against the model first, then replaces each with two new convs of the listed shapes
- * and fresh default-initialised weights.
+ * Applies a decomposition-info file to a freshly built model (docs/design/ALGORITHM.md section 6):
+ * checks every listed layer against the model first, then replaces each with two new convs of the
+ * listed shapes and fresh default-initialised weights.
  */
 public final class Restructurer {
     private Restructurer() {}

@@ -5,10 +5,10 @@ import org.amct.api.graph.Tensor;
 import org.amct.spi.DenseMatrix;
 
 /**
- * The matrix of ALGORITHM.md section 2: the weight {@code [Cout, Cin, kh, kw]}, with the channel
- * axes swapped in FC modes and the kernel axes swapped in SK modes, seen as {@code T[s0, s1, s2,
- * s3]} and unfolded to {@code A[j*s2 + p, i*s3 + q] = T[i, j, p, q]}, an {@code n x m} matrix with
- * {@code n = s1*s2 <= m = s0*s3}.
+ * The matrix of docs/design/ALGORITHM.md section 2: the weight {@code [Cout, Cin, kh, kw]}, with
+ * the channel axes swapped in FC modes and the kernel axes swapped in SK modes, seen as {@code
+ * T[s0, s1, s2, s3]} and unfolded to {@code A[j*s2 + p, i*s3 + q] = T[i, j, p, q]}, an {@code n x
+ * m} matrix with {@code n = s1*s2 <= m = s0*s3}.
  *
  * @param mode the decomposition mode
  * @param s0 the first axis of {@code T}

@@ -2,7 +2,7 @@ package org.amct.api.exception;
 
 /**
  * No compute backend can run: the requested one is unknown or unavailable (the message quotes its
- * probe), or none is available at all.
+ * probe), or none is available at all. Category {@link ErrorCategory#BACKEND}.
  */
 public class NoUsableBackendException extends AmctException {
     private static final long serialVersionUID = 1L;
@@ -13,7 +13,7 @@ public class NoUsableBackendException extends AmctException {
      * @param message what failed, where, and what to do
      */
     public NoUsableBackendException(String message) {
-        super(message);
+        super(ErrorCategory.BACKEND, message, null);
     }
 
     /**
@@ -23,6 +23,6 @@ public class NoUsableBackendException extends AmctException {
      * @param cause the underlying failure
      */
     public NoUsableBackendException(String message, Throwable cause) {
-        super(message, cause);
+        super(ErrorCategory.BACKEND, message, cause);
     }
 }

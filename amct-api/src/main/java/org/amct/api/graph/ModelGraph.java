@@ -62,6 +62,25 @@ public final class ModelGraph {
         return Collections.unmodifiableMap(all);
     }
 
+    /**
+     * Every {@link Conv2d} with its dotted name, in model order, the root included: a model that is
+     * itself a single Conv2d gives one entry named {@code ""}.
+     *
+     * @return an unmodifiable ordered map, empty when the model has no Conv2d
+     */
+    public Map<String, Conv2d> convs() {
+        Map<String, Layer> all = new LinkedHashMap<>();
+        collect("", root, all);
+        Map<String, Conv2d> convs = new LinkedHashMap<>();
+        all.forEach(
+                (name, layer) -> {
+                    if (layer instanceof Conv2d conv) {
+                        convs.put(name, conv);
+                    }
+                });
+        return Collections.unmodifiableMap(convs);
+    }
+
     private static void collect(String name, Layer layer, Map<String, Layer> out) {
         out.put(name, layer);
         layer.children().forEach((local, child) -> collect(Names.join(name, local), child, out));

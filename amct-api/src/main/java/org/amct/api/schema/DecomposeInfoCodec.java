@@ -27,10 +27,10 @@ import org.amct.api.exception.DecompositionInfoException;
 import org.amct.api.io.AtomicFiles;
 
 /**
- * Reads and writes decomposition-info files (ALGORITHM.md section 6). Reading is strict: unknown,
- * missing, null or mistyped fields and duplicate keys or layer names fail with the file and the
- * JSON location. Writing produces what the reference writes ({@code json.dump} with a tab indent,
- * ASCII only), so the reference tool reads our files. Thread-safe.
+ * Reads and writes decomposition-info files (docs/design/ALGORITHM.md section 6). Reading is
+ * strict: unknown, missing, null or mistyped fields and duplicate keys or layer names fail with the
+ * file and the JSON location. Writing produces what the reference writes ({@code json.dump} with a
+ * tab indent, ASCII only), so the reference tool reads our files. Thread-safe.
  */
 public final class DecomposeInfoCodec {
     private static final TypeReference<List<DecomposeInfoEntry>> ENTRIES = new TypeReference<>() {};

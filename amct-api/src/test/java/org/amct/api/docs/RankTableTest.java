@@ -99,7 +99,10 @@ class RankTableTest {
         return out.toString();
     }
 
-    /** The weights of the two new convs (ALGORITHM.md section 4), with the share of before. */
+    /**
+     * The weights of the two new convs (docs/design/ALGORITHM.md section 4), with the share of
+     * before.
+     */
     private static String after(
             DecomposeMode mode, int cout, int cin, int kh, int kw, int rank, long before) {
         // The first conv reads Cin channels with one kernel side, the last writes Cout with the

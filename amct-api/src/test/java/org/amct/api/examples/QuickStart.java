@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.amct.api.DecomposedWeights;
 import org.amct.api.DecompositionResult;
 import org.amct.api.LayerReport;
 import org.amct.api.NetworkDecomposition;
@@ -91,7 +92,7 @@ public final class QuickStart {
         // tag::offline[]
         ModelGraph fresh = buildModel(7); // in the training job: a newly built model
         NetworkDecomposition restructured = TensorDecompose.decomposeNetwork(fresh, info);
-        ModelGraph ready = restructured.model().loadStateDict(Safetensors.read(weights).tensors());
+        ModelGraph ready = DecomposedWeights.loadStateDict(restructured.model(), weights);
         // end::offline[]
         out.println("offline changes: " + restructured.changes());
         out.println(

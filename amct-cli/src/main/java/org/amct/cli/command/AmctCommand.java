@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
             "1:internal error",
             "2:bad command line",
             "3:invalid input (model, weights, info file or output folder)",
-            "4:no usable backend"
+            "4:no usable backend, or the backend failed",
+            "5:I/O error (a file cannot be read or written)"
         })
 public final class AmctCommand implements Runnable {
     @Spec private CommandSpec spec;

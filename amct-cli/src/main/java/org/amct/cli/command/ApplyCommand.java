@@ -3,18 +3,12 @@ package org.amct.cli.command;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import org.amct.api.DecomposedWeights;
 import org.amct.api.NetworkDecomposition;
 import org.amct.api.TensorDecompose;
-import org.amct.api.exception.ModelMismatchException;
-import org.amct.api.format.Safetensors;
 import org.amct.api.graph.ModelGraph;
-import org.amct.api.graph.Tensor;
 import org.amct.onnx.OnnxModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,10 +20,10 @@ import picocli.CommandLine.Spec;
  * {@code amct apply}: restructures a model as a decomposition-info file says and, optionally, loads
  * decomposed weights into it.
  *
- * <p>Loading is strict over the Conv2d parameters: the weights file must hold exactly the Conv2d
- * parameters of the restructured model (as {@code decomposed_weights.safetensors} does), each with
- * the model's shape; a missing or extra name is an error. The model's other tensors (batch norm,
- * linear layers) are not Conv2d parameters and are kept from the ONNX file.
+ * <p>Loading is {@link DecomposedWeights#loadConvParameters}: strict over the Conv2d parameters
+ * (the weights file must hold exactly the Conv2d parameters of the restructured model, as {@code
+ * decomposed_weights.safetensors} does, each with the model's shape; a missing or extra name is an
+ * error). The model's other tensors (batch norm, linear layers) are kept from the ONNX file.
  */
 @Command(
         name = "apply",
@@ -85,7 +79,7 @@ final class ApplyCommand implements Callable<Integer> {
                     TensorDecompose.decomposeNetwork(onnx.graph(), info);
             ModelGraph result = restructured.model();
             if (weights != null) {
-                result = loadConvWeights(result, Safetensors.read(weights).tensors(), weights);
+                result = DecomposedWeights.loadConvParameters(result, weights);
             }
             onnx.write(result, folder.resolve(onnxName));
             // The model and its data file appear together, or DIR stays as it was.
@@ -99,53 +93,12 @@ final class ApplyCommand implements Callable<Integer> {
             out.println(
                     weights != null
                             ? "Loaded "
-                                    + ConvParameters.of(result).size()
+                                    + DecomposedWeights.convParameters(result).size()
                                     + " Conv2d tensors from "
                                     + weights
                             : "No --weights: the new convs hold fresh random weights.");
             written.forEach(file -> out.println("Wrote " + file));
         }
         return ExitCode.SUCCESS.code();
-    }
-
-    /**
-     * Loads the Conv2d parameters strictly; other parameters stay as they are.
-     *
-     * @throws ModelMismatchException naming the file and the keys that do not fit
-     */
-    static ModelGraph loadConvWeights(ModelGraph model, Map<String, Tensor> given, Path file) {
-        Map<String, Tensor> expected = ConvParameters.of(model);
-        TreeSet<String> missing = new TreeSet<>(expected.keySet());
-        missing.removeAll(given.keySet());
-        TreeSet<String> unexpected = new TreeSet<>(given.keySet());
-        unexpected.removeAll(expected.keySet());
-        if (!missing.isEmpty() || !unexpected.isEmpty()) {
-            throw new ModelMismatchException(
-                    "Weights file '"
-                            + file
-                            + "' does not fit the restructured model: missing Conv2d parameters "
-                            + missing
-                            + ", unexpected names "
-                            + unexpected
-                            + ". Was it written for this model and decomposition info?");
-        }
-        for (Map.Entry<String, Tensor> entry : expected.entrySet()) {
-            Tensor tensor = given.get(entry.getKey());
-            if (!Arrays.equals(tensor.shape(), entry.getValue().shape())
-                    || !tensor.dtype().isFloatingPoint()) {
-                throw new ModelMismatchException(
-                        "Weights file '"
-                                + file
-                                + "', tensor '"
-                                + entry.getKey()
-                                + "' is "
-                                + tensor
-                                + " but the model expects a float tensor of shape "
-                                + Arrays.toString(entry.getValue().shape()));
-            }
-        }
-        Map<String, Tensor> all = new LinkedHashMap<>(model.stateDict());
-        all.putAll(given);
-        return model.loadStateDict(all);
     }
 }

@@ -7,14 +7,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.amct.api.DecomposedWeights;
 import org.amct.api.DecompositionOptions;
 import org.amct.api.DecompositionResult;
 import org.amct.api.SkippedLayer;
 import org.amct.api.TensorDecompose;
 import org.amct.api.exception.DecompositionException;
-import org.amct.api.format.Safetensors;
 import org.amct.api.graph.ModelGraph;
 import org.amct.api.report.HtmlReport;
+import org.amct.api.report.JsonReport;
 import org.amct.onnx.OnnxModel;
 import org.amct.onnx.UnmappedConv;
 import picocli.CommandLine.Command;
@@ -107,17 +108,20 @@ final class DecomposeCommand implements Callable<Integer> {
                 result = TensorDecompose.autoDecomposition(onnx.graph(), options);
             } catch (DecompositionException e) {
                 // The API names the layer; only the command knows the file.
-                throw new DecompositionException("Model '" + model + "': " + e.getMessage(), e);
+                throw new DecompositionException(
+                        e.category(), "Model '" + model + "': " + e.getMessage(), e);
             }
-            ReportJson.Totals totals =
-                    new ReportJson.Totals(
-                            ConvParameters.count(onnx.graph()),
-                            ConvParameters.count(result.model()),
-                            (System.nanoTime() - start) / 1e9);
-            writeOutputs(folder, onnxName, onnx, result, totals);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            writeOutputs(folder, onnxName, onnx, result, seconds);
             // All outputs appear together, or none (a failure above leaves DIR as it was).
             List<Path> written = folder.commit();
-            print(spec.commandLine().getOut(), onnx, result, totals, written);
+            print(
+                    spec.commandLine().getOut(),
+                    onnx,
+                    result,
+                    JsonReport.Totals.of(onnx.graph(), result),
+                    seconds,
+                    written);
         }
         return ExitCode.SUCCESS.code();
     }
@@ -145,13 +149,14 @@ final class DecomposeCommand implements Callable<Integer> {
             String onnxName,
             OnnxModel onnx,
             DecompositionResult result,
-            ReportJson.Totals totals)
+            double seconds)
             throws IOException {
         onnx.write(result.model(), folder.resolve(onnxName));
         if (!result.changes().isEmpty()) {
             writeWeights(folder, result.model());
         }
-        byte[] report = ReportJson.toJson(model.getFileName().toString(), result, totals);
+        byte[] report =
+                JsonReport.toJson(model.getFileName().toString(), onnx.graph(), result, seconds);
         folder.write(REPORT_FILE, out -> out.write(report));
         if (reportHtml) {
             HtmlReport.write(result, folder.resolve(REPORT_HTML_FILE));
@@ -160,10 +165,8 @@ final class DecomposeCommand implements Callable<Integer> {
 
     private Path writeWeights(OutputFolder folder, ModelGraph decomposed) throws IOException {
         Path file = folder.resolve(WEIGHTS_FILE);
-        Safetensors.write(
-                file,
-                ConvParameters.of(decomposed),
-                Map.of("format", "pt", "source", model.getFileName().toString()));
+        DecomposedWeights.write(
+                decomposed, file, Map.of("format", "pt", "source", model.getFileName().toString()));
         return file;
     }
 
@@ -171,7 +174,8 @@ final class DecomposeCommand implements Callable<Integer> {
             PrintWriter out,
             OnnxModel onnx,
             DecompositionResult result,
-            ReportJson.Totals totals,
+            JsonReport.Totals totals,
+            double seconds,
             List<Path> written) {
         if (result.layers().isEmpty()) {
             out.println(
@@ -197,10 +201,10 @@ final class DecomposeCommand implements Callable<Integer> {
                 result.layers().size() + result.skipped().size(),
                 result.backend().id(),
                 result.backend().device(),
-                totals.seconds(),
-                totals.convParamsBefore(),
-                totals.convParamsAfter(),
-                100.0 * totals.convParamsAfter() / Math.max(1, totals.convParamsBefore()));
+                seconds,
+                totals.paramsBefore(),
+                totals.paramsAfter(),
+                100.0 * totals.paramsAfter() / Math.max(1, totals.paramsBefore()));
         result.target().ifPresent(target -> LayerTable.target(out, target));
         written.forEach(file -> out.println("Wrote " + file));
     }

@@ -1,18 +1,11 @@
 package org.amct.cli.command;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
-import org.amct.api.exception.AmctException;
-import org.amct.api.exception.DecompositionException;
-import org.amct.api.exception.DecompositionInfoException;
-import org.amct.api.exception.ModelFormatException;
-import org.amct.api.exception.ModelMismatchException;
-import org.amct.api.exception.NoUsableBackendException;
-import org.amct.spi.BackendException;
+import org.amct.api.exception.ErrorCategory;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -22,8 +15,9 @@ import picocli.CommandLine.ParseResult;
  * exceptions, a backend's failure and I/O errors print their message only, on one line (with the
  * stack trace under {@code --verbose}); anything else is a bug and prints its stack trace. The
  * codes: 3 for an invalid model, weights file, info file or output folder; 4 when no backend can
- * run, the requested one is unknown or unavailable, or the chosen one fails; 1 for I/O errors and
- * bugs. Every message is listed in {@code docs/errors.md}.
+ * run, the requested one is unknown or unavailable, or the chosen one fails or returns an invalid
+ * result; 5 for I/O errors; 1 for bugs. The mapping is {@link ExitCode#of}. Every message is listed
+ * in {@code docs/errors.md}.
  */
 final class ErrorHandler implements IExecutionExceptionHandler {
     @Override
@@ -42,10 +36,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
             err.flush();
             return ExitCode.USAGE.code();
         }
-        boolean expected =
-                cause instanceof AmctException
-                        || cause instanceof IOException
-                        || cause instanceof BackendException;
+        boolean expected = ErrorCategory.of(cause) != ErrorCategory.INTERNAL;
         if (expected) {
             err.println("amct: error: " + message(cause));
         } else {
@@ -75,35 +66,12 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     }
 
     /**
-     * The exit code for a failure.
+     * The exit code for a failure: the exit code of its {@link ErrorCategory}.
      *
      * @param cause what was thrown
      * @return the code
      */
     static ExitCode exitCode(Throwable cause) {
-        if (cause instanceof NoUsableBackendException || causedByBackend(cause)) {
-            return ExitCode.BACKEND_UNAVAILABLE;
-        }
-        if (cause instanceof ModelFormatException
-                || cause instanceof DecompositionInfoException
-                || cause instanceof ModelMismatchException
-                || cause instanceof DecompositionException
-                || cause instanceof InvalidInputException) {
-            return ExitCode.INVALID_INPUT;
-        }
-        return ExitCode.INTERNAL_ERROR;
-    }
-
-    /**
-     * Whether a backend failed to open or to compute ({@link BackendException}, also when the API
-     * wrapped it with the layer's name): the chosen backend cannot run here.
-     */
-    private static boolean causedByBackend(Throwable cause) {
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof BackendException) {
-                return true;
-            }
-        }
-        return false;
+        return ExitCode.of(ErrorCategory.of(cause));
     }
 }

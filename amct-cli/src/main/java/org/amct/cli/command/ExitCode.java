@@ -1,17 +1,27 @@
 package org.amct.cli.command;
 
-/** The exit codes of the {@code amct} command. */
+import org.amct.api.exception.ErrorCategory;
+
+/**
+ * The exit codes of the {@code amct} command. A failure's {@link ErrorCategory} decides its code,
+ * here and nowhere else ({@link #of(ErrorCategory)}).
+ */
 public enum ExitCode {
     /** The command did what was asked. */
     SUCCESS(0),
-    /** An unexpected failure: a bug, or an I/O error while writing. */
+    /** An unexpected failure: a bug in amct. */
     INTERNAL_ERROR(1),
     /** The command line is wrong (picocli's usage error). */
     USAGE(2),
     /** A model, weights, info file or output folder cannot be used. */
     INVALID_INPUT(3),
-    /** No backend can run, or the requested one is unavailable. */
-    BACKEND_UNAVAILABLE(4);
+    /**
+     * No backend can run, the requested one is unknown or unavailable, or the chosen one failed or
+     * returned an invalid result.
+     */
+    BACKEND_UNAVAILABLE(4),
+    /** Reading or writing a file failed: a missing file, a full disk, no permission. */
+    IO_ERROR(5);
 
     private final int code;
 
@@ -22,9 +32,24 @@ public enum ExitCode {
     /**
      * The process exit status.
      *
-     * @return 0 to 4
+     * @return 0 to 5
      */
     public int code() {
         return code;
+    }
+
+    /**
+     * The exit code of a failure of the given category.
+     *
+     * @param category the category of what was thrown
+     * @return the code
+     */
+    public static ExitCode of(ErrorCategory category) {
+        return switch (category) {
+            case INPUT -> INVALID_INPUT;
+            case BACKEND -> BACKEND_UNAVAILABLE;
+            case IO -> IO_ERROR;
+            case INTERNAL -> INTERNAL_ERROR;
+        };
     }
 }

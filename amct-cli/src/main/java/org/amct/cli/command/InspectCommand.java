@@ -75,7 +75,8 @@ final class InspectCommand implements Callable<Integer> {
         try {
             layers = TensorDecompose.inspect(onnx.graph(), options, withRanks);
         } catch (DecompositionException e) {
-            throw new DecompositionException("Model '" + model + "': " + e.getMessage(), e);
+            throw new DecompositionException(
+                    e.category(), "Model '" + model + "': " + e.getMessage(), e);
         }
         PrintWriter out = spec.commandLine().getOut();
         LayerTable.inspected(out, layers, withRanks);

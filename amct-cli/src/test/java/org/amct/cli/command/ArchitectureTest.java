@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The shape of amct-cli that STYLE.md asks for. */
+/** The shape of amct-cli that docs/design/STYLE.md asks for. */
 class ArchitectureTest {
     private static JavaClasses classes;
 

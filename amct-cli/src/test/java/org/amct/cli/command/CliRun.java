@@ -15,7 +15,7 @@ record CliRun(int exitCode, String out, String err) {
     /** The example model of the repository, seen from the module's folder. */
     static final Path EXAMPLE = Path.of("..", "examples", "tiny_resnet.onnx");
 
-    /** A real model with no eligible layer (kept with the ONNX tests of amct-api). */
+    /** A real model with no eligible layer (kept with the ONNX tests of amct-onnx). */
     static final Path PADDLE =
             Path.of(
                     "..",

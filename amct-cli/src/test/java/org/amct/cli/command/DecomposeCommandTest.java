@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.amct.api.format.Safetensors;
 import org.amct.api.graph.Tensor;
+import org.amct.api.report.JsonReport;
 import org.amct.onnx.OnnxModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,7 +77,20 @@ class DecomposeCommandTest {
         assertTrue(names(report.get("skipped").get(0)).containsAll(Set.of("name", "reason")));
         assertTrue(
                 names(report.get("totals"))
-                        .containsAll(Set.of("params_before", "params_after", "seconds")));
+                        .containsAll(
+                                Set.of(
+                                        "params_before",
+                                        "params_after",
+                                        "macs_before",
+                                        "macs_after",
+                                        "seconds",
+                                        "layers_decomposed",
+                                        "layers_skipped")));
+        assertEquals(JsonReport.SCHEMA_VERSION, report.get("schema_version").asInt());
+        assertTrue(
+                report.get("totals").get("macs_after").asLong()
+                        < report.get("totals").get("macs_before").asLong(),
+                report.get("totals").toString());
         Map<String, Tensor> weights =
                 Safetensors.read(out.resolve("decomposed_weights.safetensors")).tensors();
         OnnxModel written = OnnxModel.read(out.resolve("tiny_resnet_decomposed.onnx"));
@@ -201,7 +215,7 @@ class DecomposeCommandTest {
     }
 
     @Test
-    void writeFailureIsExitCodeOne() throws IOException {
+    void writeFailureIsExitCodeFive() throws IOException {
         Path out = Files.createDirectories(temp.resolve("out"));
         Files.createDirectories(out.resolve("tiny_resnet_decomposed.onnx").resolve("blocker"));
         CliRun run =
@@ -211,6 +225,6 @@ class DecomposeCommandTest {
                         "-o",
                         out.toString(),
                         "--overwrite");
-        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals(5, run.exitCode(), run.toString());
     }
 }

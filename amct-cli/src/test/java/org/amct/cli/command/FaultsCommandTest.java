@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.amct.api.exception.DecompositionException;
+import org.amct.api.exception.ErrorCategory;
 import org.amct.api.exception.ModelFormatException;
 import org.amct.api.exception.NoUsableBackendException;
 import org.amct.api.graph.Tensor;
@@ -208,7 +209,7 @@ class FaultsCommandTest {
     }
 
     @Test
-    void backendFailuresMapToExitCodeFourAndBadWeightsToThree() {
+    void backendFailuresAreFourBadWeightsThreeIoFiveAndBugsOne() {
         assertEquals(
                 ExitCode.BACKEND_UNAVAILABLE,
                 ErrorHandler.exitCode(new NoUsableBackendException("none")));
@@ -224,7 +225,17 @@ class FaultsCommandTest {
                 ExitCode.INVALID_INPUT,
                 ErrorHandler.exitCode(new DecompositionException("Layer 'a': weight holds NaN")));
         assertEquals(ExitCode.INVALID_INPUT, ErrorHandler.exitCode(new ModelFormatException("x")));
-        assertEquals(ExitCode.INTERNAL_ERROR, ErrorHandler.exitCode(new IOException("disk")));
+        assertEquals(
+                ExitCode.BACKEND_UNAVAILABLE,
+                ErrorHandler.exitCode(
+                        new DecompositionException(
+                                ErrorCategory.BACKEND,
+                                "Layer 'a': backend 'x' returned an invalid spectrum",
+                                null)));
+        assertEquals(ExitCode.IO_ERROR, ErrorHandler.exitCode(new IOException("disk")));
+        assertEquals(
+                ExitCode.IO_ERROR,
+                ErrorHandler.exitCode(new java.io.UncheckedIOException(new IOException("disk"))));
         assertEquals(ExitCode.INTERNAL_ERROR, ErrorHandler.exitCode(new IllegalStateException()));
     }
 
@@ -305,7 +316,7 @@ class FaultsCommandTest {
                     Path out = disk.resolve("out");
                     CliRun run = decompose(example(), out);
                     assertFails(
-                            run, 1, "decomposed_weights.safetensors", "No space left on device");
+                            run, 5, "decomposed_weights.safetensors", "No space left on device");
                     assertFalse(Files.exists(out), "no output, no staging, no folder");
                 });
         assertArrayEquals(model, Files.readAllBytes(example()));
@@ -325,7 +336,7 @@ class FaultsCommandTest {
                     assertEquals(0, decompose(example(), out).exitCode());
                     Map<String, byte[]> before = snapshot(out);
                     CliRun run = decompose(example(), out, "--overwrite", "--report-html");
-                    assertFails(run, 1, "No space left on device");
+                    assertFails(run, 5, "No space left on device");
                     assertSameFiles(before, snapshot(out));
                 });
     }
@@ -348,7 +359,7 @@ class FaultsCommandTest {
         } finally {
             SystemCommands.chattr("-i", locked);
         }
-        assertFails(run, 1, "decomposed_weights.safetensors");
+        assertFails(run, 5, "decomposed_weights.safetensors");
         assertSameFiles(before, snapshot(out));
     }
 }

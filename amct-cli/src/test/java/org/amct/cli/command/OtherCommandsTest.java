@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.amct.api.exception.ErrorCategory;
 import org.amct.api.format.Safetensors;
 import org.amct.api.graph.Tensor;
 import org.junit.jupiter.api.BeforeAll;
@@ -151,6 +152,12 @@ class OtherCommandsTest {
         assertEquals(2, ExitCode.USAGE.code());
         assertEquals(3, ExitCode.INVALID_INPUT.code());
         assertEquals(4, ExitCode.BACKEND_UNAVAILABLE.code());
+        assertEquals(5, ExitCode.IO_ERROR.code());
+        for (ErrorCategory category : ErrorCategory.values()) {
+            assertTrue(ExitCode.of(category).code() > 0, category.toString());
+        }
+        assertEquals(ExitCode.INTERNAL_ERROR, ExitCode.of(ErrorCategory.INTERNAL));
+        assertEquals(ExitCode.IO_ERROR, ExitCode.of(ErrorCategory.IO));
     }
 
     @Test

@@ -38,7 +38,8 @@ class ErrorsPageTest {
                         "DecompositionException",
                         "NoUsableBackendException",
                         "BackendException",
-                        "AmctException")) {
+                        "AmctException",
+                        "ErrorCategory")) {
             assertTrue(page.contains("`" + type + "`"), "docs/errors.md does not name " + type);
         }
     }

@@ -11,13 +11,13 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.amct.api.DecomposedWeights;
 import org.amct.api.DecompositionOptions;
 import org.amct.api.DecompositionResult;
 import org.amct.api.LayerInspection;
 import org.amct.api.LayerReport;
 import org.amct.api.NetworkDecomposition;
 import org.amct.api.TensorDecompose;
-import org.amct.api.format.Safetensors;
 import org.amct.api.graph.ModelGraph;
 import org.amct.api.graph.Tensor;
 import org.amct.api.report.HtmlReport;
@@ -98,10 +98,8 @@ final class JavaGuide {
         DecompositionResult result = TensorDecompose.autoDecomposition(onnx.graph(), info);
         Path decomposed = dir.resolve("tiny_resnet_decomposed.onnx");
         onnx.write(result.model(), decomposed); // every other node is carried through
-        Safetensors.write(
-                dir.resolve("decomposed_weights.safetensors"),
-                result.model().stateDict(),
-                Map.of());
+        DecomposedWeights.write( // the Conv2d parameters, as amct decompose writes them
+                result.model(), dir.resolve("decomposed_weights.safetensors"), Map.of());
         // end::onnx[]
         return decomposed;
     }
@@ -112,7 +110,7 @@ final class JavaGuide {
         OnnxModel original = OnnxModel.read(modelFile);
         NetworkDecomposition restructured =
                 TensorDecompose.decomposeNetwork(original.graph(), info);
-        ModelGraph loaded = restructured.model().loadStateDict(Safetensors.read(weights).tensors());
+        ModelGraph loaded = DecomposedWeights.loadConvParameters(restructured.model(), weights);
         Path applied = dir.resolve("tiny_resnet_applied.onnx");
         original.write(loaded, applied);
         // end::onnx-offline[]

@@ -16,7 +16,7 @@ import org.amct.conformance.BackendArchitectureRules;
 import org.slf4j.Logger;
 
 /**
- * The module's structure: the rules of STYLE.md that the compiler does not check.
+ * The module's structure: the rules of docs/design/STYLE.md that the compiler does not check.
  *
  * <p>Rules are checked from {@code @ArchTest} methods, not fields: Surefire 3.5.3 does not run
  * {@code @ArchTest} fields (TNG/ArchUnit#1442).
@@ -56,7 +56,7 @@ class ArchitectureTest {
                     .areStatic()
                     .should()
                     .beFinal()
-                    .because("no settable globals (STYLE.md section 10)");
+                    .because("no settable globals (docs/design/STYLE.md section 10)");
 
     private static final ArchRule LOGGERS_ARE_PRIVATE_STATIC_FINAL =
             fields().that()
@@ -67,7 +67,8 @@ class ArchitectureTest {
                     .beStatic()
                     .andShould()
                     .beFinal()
-                    .because("one logger per class, private static final (STYLE.md section 4)");
+                    .because(
+                            "one logger per class, private static final (docs/design/STYLE.md section 4)");
 
     @ArchTest
     static void providersArePublicFinalAndStateless(JavaClasses classes) {

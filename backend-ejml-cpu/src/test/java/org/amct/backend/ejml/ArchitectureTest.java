@@ -19,7 +19,10 @@ import org.amct.spi.ComputeBackendProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The architecture rules of STYLE.md section 9, on this module's production classes only. */
+/**
+ * The architecture rules of docs/design/STYLE.md section 9, on this module's production classes
+ * only.
+ */
 class ArchitectureTest {
     private static JavaClasses production;
 
@@ -59,7 +62,8 @@ class ArchitectureTest {
                 .andShould(havePublicNoArgumentConstructor())
                 .andShould()
                 .resideInAPackage("org.amct.backend..")
-                .because("ServiceLoader instantiates providers reflectively (STYLE.md section 3)")
+                .because(
+                        "ServiceLoader instantiates providers reflectively (docs/design/STYLE.md section 3)")
                 .check(production);
     }
 
@@ -69,28 +73,31 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("org.amct.api..")
-                .because("a backend sees only the SPI, never the model graph (DESIGN.md)")
+                .because(
+                        "a backend sees only the SPI, never the model graph (docs/design/DESIGN.md)")
                 .check(production);
     }
 
     @Test
     void doesNotUseJavaUtilLogging() {
         NO_CLASSES_SHOULD_USE_JAVA_UTIL_LOGGING
-                .because("backends log through slf4j-api only (STYLE.md section 6)")
+                .because("backends log through slf4j-api only (docs/design/STYLE.md section 6)")
                 .check(production);
     }
 
     @Test
     void doesNotWriteToStandardStreams() {
         NO_CLASSES_SHOULD_ACCESS_STANDARD_STREAMS
-                .because("library code never prints to stdout or stderr (STYLE.md section 6)")
+                .because(
+                        "library code never prints to stdout or stderr (docs/design/STYLE.md section 6)")
                 .check(production);
     }
 
     @Test
     void throwsNoGenericExceptions() {
         NO_CLASSES_SHOULD_THROW_GENERIC_EXCEPTIONS
-                .because("failures are BackendException or a specific JDK exception (STYLE.md 6)")
+                .because(
+                        "failures are BackendException or a specific JDK exception (docs/design/STYLE.md 6)")
                 .check(production);
     }
 

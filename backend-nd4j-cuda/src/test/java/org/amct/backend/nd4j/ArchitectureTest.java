@@ -15,8 +15,8 @@ import org.amct.conformance.BackendArchitectureRules;
 import org.amct.spi.ComputeBackendProvider;
 
 /**
- * The module's structure: the rules of STYLE.md that the compiler does not check, plus the two that
- * keep ND4J inside this backend and out of the cheap paths.
+ * The module's structure: the rules of docs/design/STYLE.md that the compiler does not check, plus
+ * the two that keep ND4J inside this backend and out of the cheap paths.
  *
  * <p>Rules are checked from {@code @ArchTest} methods, not fields: Surefire 3.5.3 does not run
  * {@code @ArchTest} fields (TNG/ArchUnit#1442).
@@ -66,7 +66,7 @@ class ArchitectureTest {
                     .because(
                             "ServiceLoader constructs the provider and asks for its descriptor"
                                     + " where ND4J may be absent; only the probe, through"
-                                    + " Nd4jRuntime, may load ND4J (STYLE.md section 3)");
+                                    + " Nd4jRuntime, may load ND4J (docs/design/STYLE.md section 3)");
 
     @ArchTest
     static void providersArePublicFinalAndStateless(JavaClasses classes) {

@@ -78,7 +78,10 @@ public final class Nd4jBenchmark {
         throw new IllegalArgumentException("no backend '" + id + "' on the class path: " + known);
     }
 
-    /** A float32-rounded gaussian weight of the shape, unfolded as ALGORITHM.md section 2. */
+    /**
+     * A float32-rounded gaussian weight of the shape, unfolded as docs/design/ALGORITHM.md section
+     * 2.
+     */
     private static DenseMatrix matrix(int[] shape) {
         double[] weight =
                 TestMatrices.gaussian(1, shape[0] * shape[1] * shape[2] * shape[3], 7).toArray();

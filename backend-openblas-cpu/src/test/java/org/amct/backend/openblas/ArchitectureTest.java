@@ -9,7 +9,7 @@ import com.tngtech.archunit.junit.ArchTest;
 import org.amct.conformance.BackendArchitectureRules;
 
 /**
- * The module's structure: the rules of STYLE.md that the compiler does not check.
+ * The module's structure: the rules of docs/design/STYLE.md that the compiler does not check.
  *
  * <p>Rules are checked from {@code @ArchTest} methods, not fields: Surefire 3.5.3 does not run
  * {@code @ArchTest} fields (TNG/ArchUnit#1442).
