@@ -238,6 +238,22 @@ public final class LayerDecomposer {
         return 8L * n * m + backend.workspaceBytes((int) n, (int) m) + factors;
     }
 
+    /**
+     * The rank the reference rule gives a layer, from its spectrum alone (no vectors are
+     * computed).
+     *
+     * @param name the layer's name, for messages
+     * @param conv an eligible layer
+     * @param backend the backend to factorize on
+     * @return the rank
+     * @throws DecompositionException if the weight holds NaN or infinity, or the backend fails
+     */
+    public static int rankOf(String name, Conv2d conv, ComputeBackend backend) {
+        try (Opened opened = open(name, conv, backend)) {
+            return RankRules.reference(opened.singularValues(), conv, 16).rank();
+        }
+    }
+
     private static void checkFinite(String name, Tensor weight) {
         long bad = weight.firstNonFiniteIndex();
         if (bad >= 0) {
