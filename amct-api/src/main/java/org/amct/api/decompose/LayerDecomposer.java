@@ -239,8 +239,7 @@ public final class LayerDecomposer {
     }
 
     /**
-     * The rank the reference rule gives a layer, from its spectrum alone (no vectors are
-     * computed).
+     * The rank the reference rule gives a layer, from its spectrum alone (no vectors are computed).
      *
      * @param name the layer's name, for messages
      * @param conv an eligible layer
