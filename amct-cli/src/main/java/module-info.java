@@ -7,6 +7,7 @@ module org.amct.cli {
     requires org.amct.api;
     requires org.amct.onnx;
     requires info.picocli;
+    requires java.management;
     requires com.fasterxml.jackson.databind;
 
     opens org.amct.cli.command to

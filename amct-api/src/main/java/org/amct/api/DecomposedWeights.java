@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 import org.amct.api.exception.ModelMismatchException;
+import org.amct.api.exception.Quoted;
 import org.amct.api.format.Safetensors;
 import org.amct.api.graph.ModelGraph;
 import org.amct.api.graph.Tensor;
@@ -159,9 +160,9 @@ public final class DecomposedWeights {
                             + "' does not fit the model: missing "
                             + what
                             + " "
-                            + missing
-                            + ", unexpected names "
-                            + unexpected
+                            + few(missing)
+                            + "; unexpected names "
+                            + few(unexpected)
                             + ". Was it written for this model and decomposition info?");
         }
         TreeSet<String> mismatched = new TreeSet<>();
@@ -196,10 +197,50 @@ public final class DecomposedWeights {
                             + "' does not fit the model: "
                             + mismatched.size()
                             + " tensors differ in shape or type "
-                            + mismatched
+                            + few(mismatched)
                             + ": "
                             + details
                             + ". Was it written for this model and decomposition info?");
         }
+        // NaN or infinity loaded into the model would make it compute NaN everywhere.
+        for (String name : expected.keySet()) {
+            Tensor tensor = given.get(name);
+            long bad = tensor.firstNonFiniteIndex();
+            if (bad >= 0) {
+                throw new ModelMismatchException(
+                        "Weights file "
+                                + Quoted.of(source)
+                                + ", tensor "
+                                + Quoted.of(name)
+                                + ": element "
+                                + bad
+                                + " (flat index into shape "
+                                + Arrays.toString(tensor.shape())
+                                + ") is "
+                                + tensor.getDouble(bad)
+                                + ". Loading it would give a model that computes NaN; fix the"
+                                + " file.");
+            }
+        }
+    }
+
+    /**
+     * A list of names short enough for one line: the count, then the first five (a model can have
+     * hundreds of parameters, and one line of 4,000 characters helps nobody).
+     *
+     * @param names the names, sorted
+     * @return for example {@code "none"}, {@code "1 (a)"} or {@code "80 (a, b, c, d, e and 75
+     *     more)"}
+     */
+    static String few(TreeSet<String> names) {
+        if (names.isEmpty()) {
+            return "none";
+        }
+        int shown = 5;
+        return names.size()
+                + " ("
+                + String.join(", ", names.stream().limit(shown).toList())
+                + (names.size() > shown ? " and " + (names.size() - shown) + " more" : "")
+                + ")";
     }
 }

@@ -18,7 +18,8 @@ import org.amct.spi.BackendId;
  *
  * @param backend a backend to force by id; empty means the {@code amct.backend} property, then the
  *     {@code AMCT_BACKEND} variable, then the automatic choice
- * @param threads CPU threads a backend may use; 0 means all available processors
+ * @param threads CPU threads a backend may use; 0 means automatic: the processors the machine's
+ *     load leaves idle (see {@link org.amct.api.backend.ThreadPolicy})
  * @param decomposeInfoFile where to write the decomposition-info file, if anywhere
  * @param rankPolicy how ranks are chosen
  * @param progress told after each decomposed layer
@@ -55,7 +56,8 @@ public record DecompositionOptions(
      *
      * @param backend a backend to force by id; empty means the {@code amct.backend} property, then
      *     the {@code AMCT_BACKEND} variable, then the automatic choice
-     * @param threads CPU threads a backend may use; 0 means all available processors
+     * @param threads CPU threads a backend may use; 0 means automatic: the processors the machine's
+     *     load leaves idle (see {@link org.amct.api.backend.ThreadPolicy})
      * @param decomposeInfoFile where to write the decomposition-info file, if anywhere
      * @param rankPolicy how ranks are chosen
      * @param progress told after each decomposed layer
@@ -236,7 +238,8 @@ public record DecompositionOptions(
         /**
          * Sets the CPU threads a backend may use.
          *
-         * @param value {@code >= 0}; 0 means all available processors
+         * @param value {@code >= 0}; 0 means automatic (see {@link
+         *     org.amct.api.backend.ThreadPolicy})
          * @return this builder
          */
         public Builder threads(int value) {

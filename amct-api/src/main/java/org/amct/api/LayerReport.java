@@ -23,6 +23,11 @@ import org.amct.api.graph.Size2d;
  * @param macsAfter multiply-accumulates per output pixel of the two new layers (the first conv's
  *     share counted per final output pixel)
  * @param relativeError {@code ||W - W'|| / ||W||} in float64, before casting back
+ * @param storedRelativeError {@code ||W - W'|| / ||W||} of the two new weights as stored in the
+ *     layer's dtype (rounded, and clamped to its finite range); equal to {@code relativeError} for
+ *     float64
+ * @param clampedElements how many elements of the two new weights lay beyond the dtype's finite
+ *     range (float16: 65504) and were stored as its largest finite value; 0 for float64
  * @param seconds time spent on the layer
  * @param spectrum the singular values and the marks of the rank rule
  * @param policy what chose the rank: {@code "amct"} (the reference rule), {@code "full"}, {@code
@@ -47,6 +52,8 @@ public record LayerReport(
         long macsBefore,
         long macsAfter,
         double relativeError,
+        double storedRelativeError,
+        long clampedElements,
         double seconds,
         Spectrum spectrum,
         String policy,
@@ -70,6 +77,11 @@ public record LayerReport(
      * @param macsAfter multiply-accumulates per output pixel of the two new layers (the first
      *     conv's share counted per final output pixel)
      * @param relativeError {@code ||W - W'|| / ||W||} in float64, before casting back
+     * @param storedRelativeError {@code ||W - W'|| / ||W||} of the two new weights as stored in the
+     *     layer's dtype (rounded, and clamped to its finite range); equal to {@code relativeError}
+     *     for float64
+     * @param clampedElements how many elements of the two new weights lay beyond the dtype's finite
+     *     range (float16: 65504) and were stored as its largest finite value; 0 for float64
      * @param seconds time spent on the layer
      * @param spectrum the singular values and the marks of the rank rule
      * @param policy what chose the rank
@@ -101,6 +113,8 @@ public record LayerReport(
      * @param macsBefore multiply-accumulates per output pixel of the original layer
      * @param macsAfter multiply-accumulates per output pixel of the two new layers
      * @param relativeError {@code ||W - W'|| / ||W||}
+     * @param storedRelativeError the same for the weights as stored
+     * @param clampedElements elements clamped to the dtype's range
      * @param seconds time spent on the layer
      * @param spectrum the singular values and the marks of the rank rule
      */
@@ -119,6 +133,8 @@ public record LayerReport(
             long macsBefore,
             long macsAfter,
             double relativeError,
+            double storedRelativeError,
+            long clampedElements,
             double seconds,
             Spectrum spectrum) {
         this(
@@ -136,6 +152,8 @@ public record LayerReport(
                 macsBefore,
                 macsAfter,
                 relativeError,
+                storedRelativeError,
+                clampedElements,
                 seconds,
                 spectrum,
                 "amct",

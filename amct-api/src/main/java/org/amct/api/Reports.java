@@ -45,6 +45,8 @@ final class Reports {
                 macsBefore,
                 macsAfter,
                 decomposed.relativeError(),
+                decomposed.storedError(),
+                decomposed.clampedElements(),
                 decomposed.seconds(),
                 new Spectrum(
                         decomposed.singularValues(),
@@ -72,6 +74,8 @@ final class Reports {
                 shared.rankChoice(),
                 shared.singularValues(),
                 shared.relativeError(),
+                shared.storedError(),
+                shared.clampedElements(),
                 0.0);
     }
 

@@ -3,6 +3,7 @@ package org.amct.api;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.amct.api.backend.BackendCatalog;
 import org.amct.api.backend.BackendRequest;
 import org.amct.api.backend.BackendSelection;
+import org.amct.api.backend.OpenedBackend;
+import org.amct.api.backend.ThreadPolicy;
 import org.amct.api.decompose.DecomposedLayer;
 import org.amct.api.decompose.LayerCost;
 import org.amct.api.decompose.LayerDecomposer;
@@ -25,6 +28,7 @@ import org.amct.api.decompose.RankDecision;
 import org.amct.api.decompose.RankRules;
 import org.amct.api.decompose.Replacement;
 import org.amct.api.decompose.Restructurer;
+import org.amct.api.decompose.Unfolding;
 import org.amct.api.exception.DecompositionException;
 import org.amct.api.graph.Conv2d;
 import org.amct.api.graph.ModelGraph;
@@ -42,6 +46,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Neither changes its input model: each returns a new one. Both are safe to call concurrently on
  * different models; each call opens its own backend.
+ *
+ * <p>These static methods are shorthands for a {@link Decomposer} on the backends this JVM's
+ * service loader finds, discovered once per JVM, each probed at most once. An application that
+ * brings its own backends, or wants them probed again, builds a {@link Decomposer} with a {@link
+ * BackendCatalog} instead.
  */
 public final class TensorDecompose {
     private static final Logger LOG = LoggerFactory.getLogger(TensorDecompose.class);
@@ -96,14 +105,25 @@ public final class TensorDecompose {
 
     private static DecompositionResult autoDecompositionWritingInfo(
             ModelGraph model, DecompositionOptions options) throws IOException {
+        return autoDecomposition(DefaultCatalog.get(), model, options);
+    }
+
+    /** The online flow on a given catalog: what {@link Decomposer} runs. */
+    static DecompositionResult autoDecomposition(
+            BackendCatalog catalog, ModelGraph model, DecompositionOptions options)
+            throws IOException {
+        Objects.requireNonNull(catalog, "catalog");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(options, "options");
         Selection selection = Selection.of(model, options);
-        BackendSelection chosen =
-                BackendCatalog.discover().select(BackendRequest.resolve(options.backend()));
+        OpenedBackend opened =
+                BackendRequest.open(
+                        catalog,
+                        options.backend(),
+                        new BackendOptions(ThreadPolicy.resolve(options.threads())));
+        BackendSelection chosen = opened.selection();
         DecompositionResult result;
-        try (ComputeBackend backend =
-                chosen.provider().open(new BackendOptions(options.threads()))) {
+        try (ComputeBackend backend = opened.backend()) {
             BackendInfo info =
                     new BackendInfo(
                             backend.id().value(),
@@ -126,6 +146,10 @@ public final class TensorDecompose {
             DecompositionOptions options) {
         AtomicInteger done = new AtomicInteger();
         int total = selection.distinct.size();
+        ProgressListener progress = options.progress();
+        Map<String, Long> work = new LinkedHashMap<>();
+        selection.distinct.forEach((name, conv) -> work.put(name, workOf(conv)));
+        progress.planned(Collections.unmodifiableMap(work));
         int multiple = options.rankMultiple();
         Map<String, Conv2d> fixed = selection.fixed();
         boolean highRanks =
@@ -144,10 +168,17 @@ public final class TensorDecompose {
                                                 s,
                                                 conv,
                                                 multiple),
-                                (name, outcome) -> {
-                                    logLayer(name, outcome);
-                                    options.progress()
-                                            .layerDone(done.incrementAndGet(), total, name);
+                                new LayerRunner.Listener() {
+                                    @Override
+                                    public void started(String name) {
+                                        progress.layerStarted(name);
+                                    }
+
+                                    @Override
+                                    public void done(String name, LayerDecomposer.Outcome outcome) {
+                                        logLayer(name, outcome);
+                                        progress.layerDone(done.incrementAndGet(), total, name);
+                                    }
                                 }));
         Optional<TargetReport> target = Optional.empty();
         Map<String, Conv2d> allocated = selection.allocated();
@@ -156,6 +187,7 @@ public final class TensorDecompose {
             try {
                 Map<String, double[]> spectra = new LinkedHashMap<>();
                 for (Map.Entry<String, Conv2d> entry : allocated.entrySet()) {
+                    progress.layerStarted(entry.getKey());
                     LayerDecomposer.Opened layer =
                             LayerDecomposer.open(entry.getKey(), entry.getValue(), backend);
                     opened.add(layer);
@@ -177,7 +209,7 @@ public final class TensorDecompose {
                             new LayerDecomposer.Outcome(decision, result, spectra.get(name));
                     outcomes.put(name, outcome);
                     logLayer(name, outcome);
-                    options.progress().layerDone(done.incrementAndGet(), total, name);
+                    progress.layerDone(done.incrementAndGet(), total, name);
                 }
             } finally {
                 opened.forEach(LayerDecomposer.Opened::close);
@@ -380,6 +412,18 @@ public final class TensorDecompose {
         return new Allocated(decisions, new TargetReport(target, before, limit, after));
     }
 
+    /**
+     * A layer's share of the work, from its {@code n x m} unfolded matrix: the factorization's
+     * {@code n * n * m}, plus the unfolding, the truncation and the error ({@code 2000 n m}) and a
+     * fixed cost per layer ({@code 1e8}), weights fitted to timings of 64- to 256-channel layers so
+     * that small layers early in a model do not promise a far too late end.
+     */
+    private static long workOf(Conv2d conv) {
+        long n = Unfolding.of(conv).rows();
+        long m = Unfolding.of(conv).cols();
+        return n * n * m + 2000 * n * m + 100_000_000L;
+    }
+
     private static int parallelism(DecompositionOptions options, ComputeBackend backend) {
         if (options.layerParallelism() > 0) {
             return options.layerParallelism();
@@ -432,15 +476,27 @@ public final class TensorDecompose {
      */
     public static List<LayerInspection> inspect(
             ModelGraph model, DecompositionOptions options, boolean withRanks) {
+        return inspect(DefaultCatalog.get(), model, options, withRanks);
+    }
+
+    /** {@link #inspect(ModelGraph, DecompositionOptions, boolean)} on a given catalog. */
+    static List<LayerInspection> inspect(
+            BackendCatalog catalog,
+            ModelGraph model,
+            DecompositionOptions options,
+            boolean withRanks) {
+        Objects.requireNonNull(catalog, "catalog");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(options, "options");
         Selection selection = Selection.of(model, options);
         Map<String, RankDecision> decisions = new LinkedHashMap<>();
         if (withRanks && !selection.distinct.isEmpty()) {
-            BackendSelection chosen =
-                    BackendCatalog.discover().select(BackendRequest.resolve(options.backend()));
-            try (ComputeBackend backend =
-                    chosen.provider().open(new BackendOptions(options.threads()))) {
+            OpenedBackend session =
+                    BackendRequest.open(
+                            catalog,
+                            options.backend(),
+                            new BackendOptions(ThreadPolicy.resolve(options.threads())));
+            try (ComputeBackend backend = session.backend()) {
                 Map<String, double[]> spectra = new LinkedHashMap<>();
                 selection.distinct.forEach(
                         (name, conv) -> {

@@ -143,6 +143,54 @@ class DecomposeNetworkTest {
         assertTrue(e.getMessage().contains("decom_nodes.first.weight_shape"), e.getMessage());
     }
 
+    @ParameterizedTest(name = "rank {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1_000_000_000, Integer.MAX_VALUE, 193})
+    void rejectsARankAboveTheLayersNBeforeAllocatingAnything(int rank) throws IOException {
+        // Consistent shapes with an impossible rank: every shape comparison alone would pass.
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var root = (com.fasterxml.jackson.databind.node.ArrayNode) mapper.readTree(text);
+        com.fasterxml.jackson.databind.JsonNode entry = null;
+        for (var e : root) {
+            if (e.get("ori_layer_info").get("name").asText().equals("layer1.0.conv1")) {
+                entry = e;
+            }
+        }
+        var nodes = entry.get("decom_nodes");
+        ((com.fasterxml.jackson.databind.node.ArrayNode) nodes.get("first").get("weight_shape"))
+                .set(0, rank);
+        ((com.fasterxml.jackson.databind.node.ArrayNode) nodes.get("last").get("weight_shape"))
+                .set(1, rank);
+        Path file = temp.resolve("rank.json");
+        Files.writeString(file, mapper.writeValueAsString(root));
+        ModelMismatchException e =
+                assertThrows(
+                        ModelMismatchException.class,
+                        () ->
+                                TensorDecompose.decomposeNetwork(
+                                        TinyNets.resnetLike(5, DType.FLOAT32), file));
+        assertTrue(e.getMessage().startsWith("Layer 'layer1.0.conv1': "), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("decom_nodes.first.weight_shape[0] (the rank) is " + rank),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("at most n = "), e.getMessage());
+        assertTrue(e.getMessage().contains("= 192"), e.getMessage());
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    }
+
+    @Test
+    void aMegabyteLayerNameInTheFileGivesABoundedMessage() throws IOException {
+        String name = "x".repeat(1 << 20);
+        Path file = edited("\"name\": \"layer1.0.conv1\"", "\"name\": \"" + name + "\"");
+        ModelMismatchException e =
+                assertThrows(
+                        ModelMismatchException.class,
+                        () ->
+                                TensorDecompose.decomposeNetwork(
+                                        TinyNets.resnetLike(5, DType.FLOAT32), file));
+        assertTrue(e.getMessage().length() < 600, e.getMessage().length() + " characters");
+        assertTrue(e.getMessage().contains("...' (1,048,576 characters)"), e.getMessage());
+    }
+
     @Test
     void rejectsAMalformedFileAsDecompositionInfoError() throws IOException {
         Path file = temp.resolve("broken.json");

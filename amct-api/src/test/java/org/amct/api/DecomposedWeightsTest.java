@@ -112,7 +112,7 @@ class DecomposedWeightsTest {
                         ModelMismatchException.class,
                         () -> DecomposedWeights.loadStateDict(restructured, run.weights()));
         assertTrue(notWhole.getMessage().contains(run.weights().toString()), notWhole.getMessage());
-        assertTrue(notWhole.getMessage().contains("[bn1.weight]"), notWhole.getMessage());
+        assertTrue(notWhole.getMessage().contains("(bn1.weight"), notWhole.getMessage());
 
         // A file for the original (not restructured) model has the old names.
         Path original = temp.resolve("original.safetensors");
@@ -124,9 +124,22 @@ class DecomposedWeightsTest {
         assertTrue(old.getMessage().contains("original.safetensors"), old.getMessage());
         assertTrue(old.getMessage().contains("layer1.0.conv1.0.weight"), old.getMessage());
         assertTrue(
-                old.getMessage().contains("unexpected names [conv1.bias, conv1.weight"),
+                old.getMessage().contains("unexpected names 5 (conv1.bias, conv1.weight"),
                 old.getMessage());
         assertEquals(before, restructured.stateDict());
+    }
+
+    @Test
+    void longNameListsAreCutToACountAndTheFirstFive() {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        for (int i = 0; i < 80; i++) {
+            names.add(String.format("layer%02d.weight", i));
+        }
+        assertEquals(
+                "80 (layer00.weight, layer01.weight, layer02.weight, layer03.weight,"
+                        + " layer04.weight and 75 more)",
+                DecomposedWeights.few(names));
+        assertEquals("none", DecomposedWeights.few(new java.util.TreeSet<>()));
     }
 
     @Test
@@ -145,7 +158,7 @@ class DecomposedWeightsTest {
                                 DecomposedWeights.loadConvParameters(
                                         restructured, tensors, "w.safetensors"));
         assertTrue(e.getMessage().startsWith("Weights file 'w.safetensors'"), e.getMessage());
-        assertTrue(e.getMessage().contains("[conv1.1.bias, head.bias]"), e.getMessage());
+        assertTrue(e.getMessage().contains("2 (conv1.1.bias, head.bias)"), e.getMessage());
         assertTrue(e.getMessage().contains("'head.bias' is"), e.getMessage());
     }
 

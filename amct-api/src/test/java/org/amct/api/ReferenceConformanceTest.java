@@ -18,6 +18,8 @@ import org.amct.api.graph.Layer;
 import org.amct.api.graph.ModelGraph;
 import org.amct.api.graph.Sequential;
 import org.amct.api.graph.Tensor;
+import org.amct.conformance.ReferenceFixtureSetNames;
+import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,6 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * backend matches the reference tool: mode, rank, shapes, info entry, new layer attributes,
  * reconstruction error, and factors up to the sign of each rank component.
  */
+@DisplayNameGeneration(ReferenceFixtureSetNames.class)
 class ReferenceConformanceTest {
     /** The fixtures' errors were computed in float64 like ours: agreement to 1e-9 relative. */
     private static final double ERROR_TOLERANCE = 1e-9;

@@ -39,4 +39,57 @@ class SmallHeapGuardTest {
         assertTrue(e.getMessage().startsWith("Layer 'huge' needs about "), e.getMessage());
         assertTrue(e.getMessage().contains("-Xmx"), e.getMessage());
     }
+
+    @Test
+    void aSixtyMegabyteInfoFileIsStreamedNotBufferedAsCharacters() throws java.io.IOException {
+        Assumptions.assumeTrue(
+                Runtime.getRuntime().maxMemory() < (128L << 20),
+                "needs the small-heap Surefire execution");
+        // Valid JSON (an empty list padded with spaces) under the 64 MB limit: buffered as bytes
+        // and then as characters it would take 180 MB, more than this heap.
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("big-info", ".json");
+        try {
+            try (var out =
+                    new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(file))) {
+                out.write('[');
+                byte[] spaces = new byte[1 << 20];
+                java.util.Arrays.fill(spaces, (byte) ' ');
+                for (int i = 0; i < 60; i++) {
+                    out.write(spaces);
+                }
+                out.write(']');
+            }
+            assertTrue(org.amct.api.schema.DecomposeInfoCodec.read(file).isEmpty());
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+    }
+
+    @Test
+    void benchRefusesAShapeThatCannotFitNamingTheHeapAndTheFix() {
+        Assumptions.assumeTrue(
+                Runtime.getRuntime().maxMemory() < (128L << 20),
+                "needs the small-heap Surefire execution");
+        var selection =
+                org.amct.api.backend.BackendCatalog.discover()
+                        .select(java.util.Optional.of(org.amct.spi.BackendId.of("ejml")));
+        try (org.amct.spi.ComputeBackend backend =
+                selection.provider().open(org.amct.spi.BackendOptions.defaults())) {
+            DecompositionException e =
+                    assertThrows(
+                            DecompositionException.class,
+                            () ->
+                                    org.amct.api.bench.LayerBenchmark.run(
+                                            backend,
+                                            org.amct.api.bench.ConvShape.parse("5000x5000x3x3"),
+                                            0,
+                                            1,
+                                            7));
+            assertTrue(
+                    e.getMessage().startsWith("Benchmarking shape 5000x5000x3x3 on backend 'ejml'"),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("maximum heap"), e.getMessage());
+            assertTrue(e.getMessage().contains("AMCT_JAVA_OPTS=-Xmx"), e.getMessage());
+        }
+    }
 }

@@ -17,9 +17,11 @@ import org.amct.conformance.ReferenceFixtures.FixtureCase;
 import org.amct.spi.ComputeBackend;
 import org.amct.spi.DenseMatrix;
 import org.amct.spi.Factorization;
+import org.amct.spi.MatrixSource;
 import org.amct.spi.SvdResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,14 +38,17 @@ import org.junit.jupiter.params.provider.ValueSource;
  * rank-deficient, all-zero, identity and repeated-singular-value matrices; values near {@code
  * 1e-300} and {@code 1e+300}; valid spectra ({@link SvdAssertions#assertValidSpectrum}); {@code
  * truncate} at several ranks on one factorization (orthonormal {@code P}, {@code projection = P^T
- * A}, Eckart-Young error); range checks; idempotent close; untouched input; agreement with the
- * {@link ReferenceSvd} oracle; and agreement with the reference tool's singular values on its
- * fixtures. Random matrices come from fixed seeds, which every failure message names.
+ * A}, Eckart-Young error); range checks whose messages name the backend; idempotent close; use of a
+ * closed backend or factorization; an honest {@code workspaceBytes}; concurrent {@code factorize}
+ * on backends that declare themselves thread-safe; untouched input; agreement with the {@link
+ * ReferenceSvd} oracle; and agreement with the reference tool's singular values on its fixtures.
+ * Random matrices come from fixed seeds, which every failure message names.
  *
  * <p>Fixture cases with more than {@link #DEFAULT_FIXTURE_ELEMENT_LIMIT} elements are skipped
  * unless the system property {@value #FULL_PROPERTY} is {@code true}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@DisplayNameGeneration(ReferenceFixtureSetNames.class)
 public abstract class BackendConformanceSuite {
     /** The system property that also runs the large fixture cases. */
     public static final String FULL_PROPERTY = "amct.conformance.full";
@@ -172,6 +177,111 @@ public abstract class BackendConformanceSuite {
         factorization.close();
     }
 
+    @Test
+    void rejectionsNameTheBackend() {
+        String prefix = "Backend '" + backend().id() + "': ";
+        DenseMatrix tall = new Shape(5, 4, 25).gaussian();
+        IllegalArgumentException shape =
+                assertThrows(
+                        IllegalArgumentException.class, () -> backend().factorize(tall).close());
+        assertTrue(shape.getMessage().startsWith(prefix), shape.getMessage());
+        try (Factorization factorization = backend().factorize(new Shape(3, 4, 26).gaussian())) {
+            IllegalArgumentException rank =
+                    assertThrows(IllegalArgumentException.class, () -> factorization.truncate(4));
+            assertTrue(rank.getMessage().startsWith(prefix), rank.getMessage());
+        }
+        double[] values = new Shape(2, 3, 27).gaussian().toArray();
+        values[4] = Double.NaN;
+        DenseMatrix withNaN = DenseMatrix.wrap(2, 3, values);
+        IllegalArgumentException nan =
+                assertThrows(
+                        IllegalArgumentException.class, () -> backend().factorize(withNaN).close());
+        assertTrue(nan.getMessage().startsWith(prefix), nan.getMessage());
+        assertTrue(nan.getMessage().contains("(1, 1)"), nan.getMessage());
+    }
+
+    @Test
+    void truncateAfterCloseIsRejected() {
+        Factorization factorization = backend().factorize(new Shape(4, 6, 28).gaussian());
+        factorization.close();
+        assertThrows(IllegalStateException.class, () -> factorization.truncate(1));
+    }
+
+    @Test
+    void useAfterCloseIsRejectedAndClosingTwiceIsHarmless() {
+        ComputeBackend own = openBackend();
+        DenseMatrix a = new Shape(4, 6, 29).gaussian();
+        try (Factorization factorization = own.factorize(a)) {
+            SvdAssertions.assertValidSpectrum(factorization.singularValues(), a, "before close");
+        }
+        own.close();
+        own.close();
+        assertThrows(IllegalStateException.class, () -> own.factorize(a).close());
+    }
+
+    @Test
+    void workspaceBytesIsPositiveAndGrowsWithTheMatrix() {
+        long small = backend().workspaceBytes(16, 32);
+        long large = backend().workspaceBytes(64, 128);
+        assertTrue(small > 0, "workspaceBytes(16, 32) = " + small);
+        assertTrue(large >= small, "workspaceBytes(64, 128) = " + large + " < " + small);
+        // An n x m float64 matrix is 8 n m bytes: no real method needs less than its spectrum.
+        assertTrue(backend().workspaceBytes(64, 128) >= 8L * 64, "less than the spectrum");
+    }
+
+    /**
+     * A backend that says it is thread-safe gives, from several threads at once on one instance,
+     * the spectra and factors it gives one call at a time.
+     */
+    @Test
+    void concurrentFactorizeOnAThreadSafeBackendMatchesSerialResults() throws Exception {
+        assumeTrue(backend().isThreadSafe(), backend().id() + " does not claim thread-safety");
+        List<Shape> work = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            work.add(new Shape(8 + 4 * (i % 4), 40, 100 + i));
+        }
+        List<double[]> serial = work.stream().map(this::spectrum).toList();
+        java.util.concurrent.ExecutorService pool =
+                java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<double[]>> futures = new java.util.ArrayList<>();
+            for (Shape shape : work) {
+                futures.add(
+                        pool.submit(
+                                () -> {
+                                    start.await();
+                                    return spectrum(shape);
+                                }));
+            }
+            start.countDown();
+            for (int i = 0; i < work.size(); i++) {
+                Shape shape = work.get(i);
+                SvdAssertions.assertSpectrumMatches(
+                        futures.get(i).get(2, java.util.concurrent.TimeUnit.MINUTES),
+                        serial.get(i),
+                        shape.rows(),
+                        shape.cols(),
+                        shape + " concurrently");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Factorizes and truncates at rank 2, checking the factors, and returns the spectrum. */
+    private double[] spectrum(Shape shape) {
+        DenseMatrix a = shape.gaussian();
+        try (Factorization factorization = backend().factorize(a)) {
+            double[] s = factorization.singularValues();
+            SvdResult result = factorization.truncate(2);
+            SvdAssertions.assertOrthonormalColumns(
+                    result.leftVectors(), shape.rows(), shape.cols(), shape.toString());
+            SvdAssertions.assertProjection(result, a, 2, shape.toString());
+            return s;
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("shapes")
     void truncateAtSeveralRanksGivesOrthonormalVectorsProjectionAndOptimalError(Shape shape) {
@@ -186,6 +296,43 @@ public abstract class BackendConformanceSuite {
                 SvdResult result = factorization.truncate(rank);
                 checkTruncation(result, a, s, rank, context);
             }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    void aMatrixHandedOutInColumnBlocksMeetsTheSameContract(Shape shape) {
+        DenseMatrix a = shape.gaussian();
+        MatrixSource blocks = new ColumnBlockSource(a);
+        int n = shape.rows();
+        try (Factorization factorization = backend().factorize(blocks)) {
+            double[] s = factorization.singularValues();
+            int rank = Math.max(1, n / 4);
+            checkTruncation(factorization.truncate(rank), a, s, rank, shape + " streamed");
+        }
+    }
+
+    /** A {@link MatrixSource} that is not a {@link DenseMatrix}: the streamed path of the SPI. */
+    private static final class ColumnBlockSource implements MatrixSource {
+        private final DenseMatrix matrix;
+
+        ColumnBlockSource(DenseMatrix matrix) {
+            this.matrix = matrix;
+        }
+
+        @Override
+        public int rows() {
+            return matrix.rows();
+        }
+
+        @Override
+        public int cols() {
+            return matrix.cols();
+        }
+
+        @Override
+        public void readColumns(int first, int count, double[] target) {
+            matrix.readColumns(first, count, target);
         }
     }
 

@@ -24,15 +24,24 @@ import java.util.Optional;
  * ranks and decomposition-info entries; see the folder's {@code README.md} and the {@code
  * conventions} of its {@code expected.json}).
  *
- * <p>{@link #directory()} prefers the full set in {@code shared/fixtures/reference}, found by
- * walking up from the working directory (or named by the system property {@value
- * #DIRECTORY_PROPERTY}); without it, it extracts the copies of the small cases bundled in this jar
- * to a temporary folder, once per JVM. Works with this jar on the module path and on the class
- * path. Thread-safe.
+ * <p>{@link #directory()} uses the full set only when told to: the folder named by the system
+ * property {@value #DIRECTORY_PROPERTY}, or {@code shared/fixtures/reference} next to the
+ * repository root named by {@value #REPOSITORY_ROOT_PROPERTY} (the build sets it to the reactor's
+ * root, so {@code ../shared} beside the clone). Otherwise it extracts the copies of the small cases
+ * bundled in this jar to a temporary folder, once per JVM; nothing depends on the working
+ * directory. {@link #describeSet()} says which set it is, and the test classes that use it put that
+ * in their names ({@link ReferenceFixtureSetNames}), so the build log says which set ran. Works
+ * with this jar on the module path and on the class path. Thread-safe.
  */
 public final class ReferenceFixtures {
     /** The system property that names the fixture folder explicitly. */
     public static final String DIRECTORY_PROPERTY = "amct.fixtures.dir";
+
+    /**
+     * The system property naming the repository root (the build sets it for every test JVM); the
+     * full set is used when {@code ../shared/fixtures/reference} exists next to that folder.
+     */
+    public static final String REPOSITORY_ROOT_PROPERTY = "amct.repository.root";
 
     private static final String SHARED_FOLDER = "shared/fixtures/reference";
     private static final String EXPECTED = "expected.json";
@@ -84,8 +93,9 @@ public final class ReferenceFixtures {
      * Whether {@link #directory()} is the full set (all cases of {@code expected.json}) rather than
      * the bundled small cases.
      *
-     * @return {@code true} when {@code shared/fixtures/reference} or {@value #DIRECTORY_PROPERTY}
-     *     was found
+     * @return {@code true} when {@value #DIRECTORY_PROPERTY} names the set, or {@code
+     *     shared/fixtures/reference} is next to the repository root {@value
+     *     #REPOSITORY_ROOT_PROPERTY}
      */
     public static boolean isFullSet() {
         return fullSetDirectory().isPresent();
@@ -225,13 +235,47 @@ public final class ReferenceFixtures {
             }
             return Optional.of(named);
         }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve(SHARED_FOLDER);
+        // Only next to the repository root the build names, never wherever the JVM happens to run.
+        String root = System.getProperty(REPOSITORY_ROOT_PROPERTY);
+        if (root != null && !root.isBlank()) {
+            Path candidate =
+                    Path.of(root).toAbsolutePath().normalize().resolveSibling(SHARED_FOLDER);
             if (Files.isRegularFile(candidate.resolve(EXPECTED))) {
                 return Optional.of(candidate);
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Which fixture set {@link #directory()} holds, in one line for the build log.
+     *
+     * @return for example {@code "full reference fixture set (12 cases) from
+     *     /work/shared/fixtures/reference"} or {@code "bundled small set (8 cases)..."}
+     */
+    public static String describeSet() {
+        Optional<Path> full = fullSetDirectory();
+        try {
+            if (full.isPresent()) {
+                return "full reference fixture set ("
+                        + decomposedCases(full.get()).size()
+                        + " cases) from "
+                        + full.get();
+            }
+            return "bundled small reference fixture set ("
+                    + decomposedCases(extractedBundle()).stream()
+                            .filter(c -> Files.isRegularFile(extractedBundle().resolve(c.file())))
+                            .count()
+                    + " cases; the full set runs with -D"
+                    + DIRECTORY_PROPERTY
+                    + "=DIR or with ../"
+                    + SHARED_FOLDER
+                    + " next to the repository root named by -D"
+                    + REPOSITORY_ROOT_PROPERTY
+                    + ")";
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the reference fixtures' expected.json", e);
+        }
     }
 
     private static Path extractedBundle() {

@@ -2,6 +2,7 @@ package org.amct.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -10,8 +11,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.amct.spi.DenseMatrix;
+import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+@DisplayNameGeneration(ReferenceFixtureSetNames.class)
 class ReferenceFixturesTest {
     @Test
     void directoryHoldsExpectedJsonAndTheCasesItNames() throws IOException {
@@ -67,5 +71,36 @@ class ReferenceFixturesTest {
         double element = weight[((o * cin + c) * kh + h) * kw + w];
         assertEquals(element, a.get(o * kw + w, c * kh + h));
         assertEquals(UnfoldingMode.FCSK, UnfoldingMode.of(cout, cin, kh, kw));
+    }
+
+    @Test
+    void theFullSetIsUsedOnlyNextToTheRepositoryRootTheBuildNames(@TempDir Path temp)
+            throws IOException {
+        String property = ReferenceFixtures.REPOSITORY_ROOT_PROPERTY;
+        String saved = System.getProperty(property);
+        Path repository = Files.createDirectories(temp.resolve("repo"));
+        try {
+            System.setProperty(property, repository.toString());
+            assertFalse(ReferenceFixtures.isFullSet(), "no ../shared next to " + repository);
+            assertTrue(
+                    ReferenceFixtures.describeSet()
+                            .startsWith("bundled small reference fixture set (8 cases"),
+                    ReferenceFixtures.describeSet());
+            Path shared = Files.createDirectories(temp.resolve("shared/fixtures/reference"));
+            Files.copy(
+                    ReferenceFixtures.directory().resolve("expected.json"),
+                    shared.resolve("expected.json"));
+            assertTrue(ReferenceFixtures.isFullSet());
+            assertEquals(shared, ReferenceFixtures.directory());
+            assertTrue(
+                    ReferenceFixtures.describeSet().startsWith("full reference fixture set ("),
+                    ReferenceFixtures.describeSet());
+        } finally {
+            if (saved == null) {
+                System.clearProperty(property);
+            } else {
+                System.setProperty(property, saved);
+            }
+        }
     }
 }

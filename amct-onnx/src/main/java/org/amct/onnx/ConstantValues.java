@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.amct.api.exception.ModelFormatException;
+import org.amct.api.exception.Quoted;
 import org.amct.api.graph.Tensor;
 import org.amct.onnx.proto.OnnxProtos.AttributeProto;
 import org.amct.onnx.proto.OnnxProtos.GraphProto;
@@ -109,7 +110,7 @@ final class ConstantValues {
     Tensor tensor(String name) throws IOException {
         Tensor cached = decoded.get(name);
         if (cached == null) {
-            String where = "ONNX file '" + source + "', tensor '" + name + "'";
+            String where = "ONNX file '" + source + "', tensor " + Quoted.of(name);
             cached = TensorCodec.decode(protos.get(name), modelFolder, where);
             decoded.put(name, cached);
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import org.amct.api.exception.ModelFormatException;
+import org.amct.api.exception.Quoted;
 import org.amct.api.graph.Conv2d;
 import org.amct.api.graph.DType;
 import org.amct.api.graph.Padding;
@@ -70,9 +71,9 @@ final class ConvNodes {
         String weightName = node.getInput(1);
         Optional<TensorProto> weight = constants.proto(weightName);
         if (weight.isEmpty()) {
-            return new Unmapped("weight '" + weightName + "' is computed at run time");
+            return new Unmapped("weight " + Quoted.of(weightName) + " is computed at run time");
         }
-        String weightWhere = where + ", weight '" + weightName + "'";
+        String weightWhere = where + ", weight " + Quoted.of(weightName);
         int rank = weight.get().getDimsCount();
         if (rank < 3) {
             throw new ModelFormatException(
@@ -97,7 +98,7 @@ final class ConvNodes {
                         ? Optional.of(node.getInput(2))
                         : Optional.empty();
         if (biasName.isPresent() && constants.proto(biasName.get()).isEmpty()) {
-            return new Unmapped("bias '" + biasName.get() + "' is computed at run time");
+            return new Unmapped("bias " + Quoted.of(biasName.get()) + " is computed at run time");
         }
         Tensor weightTensor = constants.tensor(weightName);
         Optional<Tensor> bias =

@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.OptionalLong;
 import org.amct.api.exception.ModelFormatException;
+import org.amct.api.io.HeapShortage;
 import org.amct.onnx.proto.OnnxProtos.StringStringEntryProto;
 import org.amct.onnx.proto.OnnxProtos.TensorProto;
 
@@ -207,6 +208,12 @@ record ExternalData(String location, long offset, OptionalLong length) {
                                 + ": external data of "
                                 + expectedBytes
                                 + " bytes is more than the 2 GiB one tensor may hold in amct");
+            }
+            long available = HeapShortage.available();
+            if (expectedBytes > available) {
+                throw new ModelFormatException(
+                        HeapShortage.refused(
+                                where + ": reading its external data", expectedBytes, available));
             }
             ByteBuffer data = ByteBuffer.allocate((int) expectedBytes);
             long at = offset;

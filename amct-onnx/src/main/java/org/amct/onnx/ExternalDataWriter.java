@@ -68,7 +68,7 @@ final class ExternalDataWriter {
             // Both or neither: a model never points into another write's data file.
             batch.commit();
         }
-        LOG.info("Tensor data of '{}' ({} bytes) written to '{}'", target, total, dataName);
+        LOG.debug("Tensor data of '{}' ({} bytes) written to '{}'", target, total, dataName);
     }
 
     private void externalize(

@@ -14,8 +14,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.amct.api.exception.ModelFormatException;
+import org.amct.api.exception.Quoted;
 import org.amct.api.graph.Conv2d;
 import org.amct.api.graph.ModelGraph;
+import org.amct.api.io.HeapShortage;
 import org.amct.onnx.proto.OnnxProtos.GraphProto;
 import org.amct.onnx.proto.OnnxProtos.ModelProto;
 import org.amct.onnx.proto.OnnxProtos.NodeProto;
@@ -49,15 +51,17 @@ public final class OnnxModel {
     private final List<ConvSite> sites;
     private final List<UnmappedConv> unmapped;
     private final ModelGraph graph;
+    private final List<Path> externalData;
 
     private OnnxModel(
             Path file,
-            ModelProto proto,
+            Parsed parsed,
             List<ConvSite> sites,
             List<UnmappedConv> unmapped,
             ModelGraph graph) {
         this.file = file;
-        this.proto = proto;
+        this.proto = parsed.proto();
+        this.externalData = parsed.externalData();
         this.sites = List.copyOf(sites);
         this.unmapped = List.copyOf(unmapped);
         this.graph = graph;
@@ -82,9 +86,31 @@ public final class OnnxModel {
      */
     static OnnxModel read(Path file, LongSupplier availableHeap) throws IOException {
         Objects.requireNonNull(file, "file");
+        try {
+            return readChecked(file, availableHeap);
+        } catch (OutOfMemoryError e) {
+            // What was allocated for the file is unreachable now: the message can be built.
+            long size = Files.size(file);
+            throw new ModelFormatException(
+                    HeapShortage.ranOut(
+                            "Reading ONNX file " + Quoted.of(file), estimatedHeap(size, 0)),
+                    e);
+        }
+    }
+
+    /**
+     * The heap reading a file takes beyond its parsed messages: its bytes, and about as much again
+     * for the tensors decoded from them.
+     */
+    private static long estimatedHeap(long fileSize, long parsedBytes) {
+        return 2 * fileSize + parsedBytes + (32L << 20);
+    }
+
+    private static OnnxModel readChecked(Path file, LongSupplier availableHeap) throws IOException {
         String source = file.toString();
-        ModelProto proto = parse(file, source, availableHeap);
         Path folder = file.toAbsolutePath().getParent();
+        Parsed parsed = parse(file, source, folder, availableHeap);
+        ModelProto proto = parsed.proto();
         GraphProto graph = proto.getGraph();
         ConstantValues constants = new ConstantValues(graph, folder, source);
         List<ConvSite> sites = new ArrayList<>();
@@ -102,7 +128,7 @@ public final class OnnxModel {
                 unmapped.size());
         Map<String, Conv2d> convs = new LinkedHashMap<>();
         sites.forEach(site -> convs.put(site.layer(), site.conv()));
-        return new OnnxModel(file, proto, sites, unmapped, LayerNames.tree(convs));
+        return new OnnxModel(file, parsed, sites, unmapped, LayerNames.tree(convs));
     }
 
     /** Reads one Conv node into {@code sites} or {@code unmapped}. */
@@ -116,7 +142,7 @@ public final class OnnxModel {
             List<UnmappedConv> unmapped)
             throws IOException {
         String described = ConvNodes.describe(node, index);
-        String where = "ONNX file '" + source + "', node '" + described + "'";
+        String where = "ONNX file '" + source + "', node " + Quoted.of(described);
         ConvNodes.Reading reading = ConvNodes.read(node, constants, where);
         if (reading instanceof ConvNodes.Mapped mapped) {
             String layer = names.assign(mapped.weightName(), node.getName(), index);
@@ -143,7 +169,7 @@ public final class OnnxModel {
      * Before parsing, {@link WireScan} counts what the parse would build, so that a file that would
      * not fit in the heap is refused with a message.
      */
-    private static ModelProto parse(Path file, String source, LongSupplier availableHeap)
+    private static Parsed parse(Path file, String source, Path folder, LongSupplier availableHeap)
             throws IOException {
         long size = Files.size(file);
         if (size == 0) {
@@ -158,6 +184,15 @@ public final class OnnxModel {
                             + size
                             + " bytes; an ONNX protobuf file cannot exceed 2 GiB (larger"
                             + " models keep their tensors in external data files)");
+        }
+        // The file's bytes are the first thing allocated: refuse before, not with OutOfMemoryError.
+        long available = availableHeap.getAsLong();
+        if (size > available) {
+            throw new ModelFormatException(
+                    HeapShortage.refused(
+                            "Reading ONNX file " + Quoted.of(source) + " (" + size + " bytes)",
+                            estimatedHeap(size, 0),
+                            available));
         }
         byte[] bytes = Files.readAllBytes(file);
         Optional<WireScan.Counts> counts = WireScan.of(bytes);
@@ -201,14 +236,15 @@ public final class OnnxModel {
         if (!proto.hasGraph()) {
             throw notOnnx(source, bytes, "it has no graph", null);
         }
-        return proto;
+        return new Parsed(proto, ModelValidator.validate(bytes, proto, folder, source));
     }
+
+    /** A parsed and validated file, with the real paths of its external data files. */
+    private record Parsed(ModelProto proto, List<Path> externalData) {}
 
     /** The heap the JVM can still get, or {@link Long#MAX_VALUE} when it has no limit. */
     private static long availableHeap() {
-        Runtime runtime = Runtime.getRuntime();
-        long max = runtime.maxMemory();
-        return max == Long.MAX_VALUE ? max : max - (runtime.totalMemory() - runtime.freeMemory());
+        return HeapShortage.available();
     }
 
     /**
@@ -227,7 +263,8 @@ public final class OnnxModel {
                                 + " messages, %,d strings, %,d numbers, %,d unknown fields), more"
                                 + " than the %,d MiB this JVM can still get. Real models of this"
                                 + " size need far less: the file is probably damaged. If it is"
-                                + " genuine, raise the heap (-Xmx).",
+                                + " genuine, raise the heap (-Xmx, through AMCT_JAVA_OPTS for the"
+                                + " amct command).",
                         source,
                         size,
                         counts.heapBytes() >> 20,
@@ -268,6 +305,16 @@ public final class OnnxModel {
      */
     public Path file() {
         return file;
+    }
+
+    /**
+     * The external data files the model's tensors are read from (the model file holds the rest).
+     *
+     * @return their real paths (symbolic links resolved), each once, in model order; empty when
+     *     every tensor is in the model file
+     */
+    public List<Path> externalDataFiles() {
+        return externalData;
     }
 
     /**
@@ -367,6 +414,6 @@ public final class OnnxModel {
         ModelProto rewritten = new OnnxWriter(proto, sites, file.toString()).rewrite(model);
         Path folder = file.toAbsolutePath().getParent();
         new ExternalDataWriter(folder, file.toString(), options).write(rewritten, target);
-        LOG.info("Wrote '{}'", target);
+        LOG.debug("Wrote '{}'", target);
     }
 }

@@ -143,6 +143,18 @@ final class TensorCodec {
         return shape;
     }
 
+    /**
+     * The element count of a tensor, after the checks of {@link #shape}.
+     *
+     * @param proto the tensor
+     * @param where names the file and tensor, for messages
+     * @return the count, at most {@code 2^31 - 1}
+     * @throws ModelFormatException naming the dimension that is negative or too large
+     */
+    static long elementCount(TensorProto proto, String where) {
+        return Tensor.elementCount(shape(proto, where));
+    }
+
     private static void checkBufferSize(long bytes, int[] shape, DType dtype, String where) {
         if (bytes > MAX_BUFFER_BYTES) {
             throw new ModelFormatException(

@@ -195,9 +195,10 @@ class OnnxHostileInputTest {
                 model(g -> setWeight(g, w -> w.setDims(1, -4))),
                 "c.weight",
                 "-4 at index 1",
-                ">= 1");
+                "negative dimension");
         rejects(
-                model(g -> setWeight(g, w -> w.setDims(0, 0))),
+                // Consistent data (none), so that the Conv's own check speaks.
+                model(g -> setWeight(g, w -> w.setDims(0, 0).setRawData(ByteString.EMPTY))),
                 "c.weight",
                 "0 at index 0",
                 "every dimension of a Conv weight must be >= 1");

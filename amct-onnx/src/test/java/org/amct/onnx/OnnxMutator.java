@@ -262,4 +262,192 @@ final class OnnxMutator {
         }
         graph.setNode(index, node);
     }
+
+    /** The classes of {@link #hostile}: the seed modulo their count picks one. */
+    enum Hostile {
+        /** A string field (node, tensor, graph or model) that is not UTF-8. */
+        NOT_UTF8,
+        /** An initializer no Conv uses, with impossible dims or data that does not fit them. */
+        UNUSED_INITIALIZER,
+        /** A Constant node no Conv uses, with such a tensor. */
+        UNUSED_CONSTANT,
+        /** A Conv weight or node name of up to a megabyte. */
+        LONG_NAME
+    }
+
+    /**
+     * A mutant of one of the classes the hostile-input run found (issue 16), so that each class
+     * gets cases every build, whichever the byte and structure mutations happen to hit.
+     */
+    byte[] hostile(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        // LONG_NAME only by longName(seed): its mutants are not always invalid.
+        Hostile kind = Hostile.values()[(int) Math.floorMod(seed, 3L)];
+        ModelProto.Builder model = valid.toBuilder();
+        GraphProto.Builder graph = model.getGraphBuilder();
+        switch (kind) {
+            case NOT_UTF8 -> notUtf8(model, graph, random);
+            case UNUSED_INITIALIZER ->
+                    graph.addInitializer(hostileTensor("unused." + seed, random));
+            case UNUSED_CONSTANT ->
+                    graph.addNode(
+                            NodeProto.newBuilder()
+                                    .setOpType("Constant")
+                                    .setName("k" + seed)
+                                    .addOutput("k" + seed)
+                                    .addAttribute(
+                                            AttributeProto.newBuilder()
+                                                    .setName("value")
+                                                    .setType(OnnxConstants.ATTRIBUTE_TENSOR)
+                                                    .setT(hostileTensor("", random))));
+            case LONG_NAME -> longName(graph, random);
+        }
+        return model.build().toByteArray();
+    }
+
+    /** Locations that can never hold a tensor's data. */
+    private static final String[] BAD_LOCATIONS = {
+        "../escape.bin", "/etc/hostname", ".", "", "a\u0000b", "gone"
+    };
+
+    /**
+     * A mutant with a weight or Conv node name of up to a megabyte: refused or not, any message
+     * stays short.
+     */
+    byte[] longName(long seed) {
+        ModelProto.Builder model = valid.toBuilder();
+        longName(model.getGraphBuilder(), new SplittableRandom(seed));
+        return model.build().toByteArray();
+    }
+
+    /** Invalid UTF-8: a lone continuation byte, a cut sequence, an overlong form, a surrogate. */
+    private static final byte[][] BAD_UTF8 = {
+        {(byte) 0x80},
+        {(byte) 0xC3},
+        {(byte) 0xE2, (byte) 0x82},
+        {(byte) 0xC0, (byte) 0xAF},
+        {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+        {(byte) 0xFF},
+        {(byte) 0xF8, (byte) 0x88}
+    };
+
+    private static void notUtf8(
+            ModelProto.Builder model, GraphProto.Builder graph, SplittableRandom random) {
+        byte[] bad = BAD_UTF8[random.nextInt(BAD_UTF8.length)];
+        ByteString text =
+                ByteString.copyFromUtf8("n" + random.nextInt(100))
+                        .concat(ByteString.copyFrom(bad))
+                        .concat(ByteString.copyFromUtf8(random.nextBoolean() ? "x" : ""));
+        switch (random.nextInt(6)) {
+            case 0 -> model.setProducerNameBytes(text);
+            case 1 -> graph.setNameBytes(text);
+            case 2 -> {
+                int n = random.nextInt(graph.getNodeCount());
+                graph.setNode(n, graph.getNode(n).toBuilder().setNameBytes(text));
+            }
+            case 3 -> {
+                int n = random.nextInt(graph.getNodeCount());
+                graph.setNode(n, graph.getNode(n).toBuilder().setDocStringBytes(text));
+            }
+            case 4 -> {
+                if (graph.getInitializerCount() > 0) {
+                    int t = random.nextInt(graph.getInitializerCount());
+                    graph.setInitializer(
+                            t, graph.getInitializer(t).toBuilder().setDocStringBytes(text));
+                } else {
+                    graph.setDocStringBytes(text);
+                }
+            }
+            default -> {
+                int n = random.nextInt(graph.getNodeCount());
+                NodeProto node = graph.getNode(n);
+                if (node.getAttributeCount() > 0) {
+                    int a = random.nextInt(node.getAttributeCount());
+                    graph.setNode(
+                            n,
+                            node.toBuilder()
+                                    .setAttribute(
+                                            a,
+                                            node.getAttribute(a).toBuilder().setNameBytes(text)));
+                } else {
+                    graph.setNode(n, node.toBuilder().setOpTypeBytes(text));
+                }
+            }
+        }
+    }
+
+    /** A tensor whose dims and data cannot agree: huge or negative dims, short or typed data. */
+    private static TensorProto hostileTensor(String name, SplittableRandom random) {
+        TensorProto.Builder t =
+                TensorProto.newBuilder()
+                        .setName(name)
+                        .setDataType(
+                                random.nextBoolean() ? OnnxConstants.FLOAT : random.nextInt(1, 24));
+        int rank = random.nextInt(1, 4);
+        boolean impossible = random.nextBoolean();
+        for (int i = 0; i < rank; i++) {
+            // Possible dims of at least 100 elements: more than the data below can hold.
+            t.addDims(impossible ? pick(random, DIMS) : random.nextInt(100, 1_000_001));
+        }
+        if (impossible && random.nextBoolean()) {
+            t.setDims(0, 1_000_000_000_000L); // 10^12 elements and a few bytes of data
+        }
+        switch (random.nextInt(3)) {
+            case 0 -> t.setRawData(ByteString.copyFrom(new byte[random.nextInt(41)]));
+            case 1 -> {
+                for (int i = random.nextInt(17); i > 0; i--) {
+                    t.addFloatData(1f);
+                }
+            }
+            default -> {
+                t.setDataLocation(OnnxConstants.EXTERNAL)
+                        .addExternalData(entry("location", pick(random, BAD_LOCATIONS)))
+                        .addExternalData(entry("offset", pick(random, COUNTS)));
+            }
+        }
+        return t.build();
+    }
+
+    private static void longName(GraphProto.Builder graph, SplittableRandom random) {
+        String name = "w".repeat(random.nextInt(1, 1 << 20));
+        int conv = someNode(graph, random, "Conv");
+        NodeProto node = graph.getNode(conv);
+        if (random.nextBoolean() && node.getInputCount() > 1) {
+            // Rename the weight everywhere, and break it so that the name must be quoted.
+            String weight = node.getInput(1);
+            for (int i = 0; i < graph.getInitializerCount(); i++) {
+                if (graph.getInitializer(i).getName().equals(weight)) {
+                    graph.setInitializer(
+                            i, graph.getInitializer(i).toBuilder().setName(name).setDataType(99));
+                }
+            }
+            for (int n = 0; n < graph.getNodeCount(); n++) {
+                NodeProto constant = graph.getNode(n);
+                if (constant.getOpType().equals("Constant")
+                        && constant.getOutputCount() == 1
+                        && constant.getOutput(0).equals(weight)) {
+                    NodeProto.Builder renamed = constant.toBuilder().setOutput(0, name);
+                    for (int a = 0; a < renamed.getAttributeCount(); a++) {
+                        if (renamed.getAttribute(a).hasT()) {
+                            AttributeProto.Builder value = renamed.getAttribute(a).toBuilder();
+                            value.getTBuilder().setDataType(99);
+                            renamed.setAttribute(a, value);
+                        }
+                    }
+                    graph.setNode(n, renamed);
+                }
+            }
+            graph.setNode(conv, graph.getNode(conv).toBuilder().setInput(1, name));
+        } else {
+            graph.setNode(
+                    conv,
+                    node.toBuilder()
+                            .setName(name)
+                            .addAttribute(
+                                    AttributeProto.newBuilder()
+                                            .setName("group")
+                                            .setType(OnnxConstants.ATTRIBUTE_INT)
+                                            .setI(3)));
+        }
+    }
 }

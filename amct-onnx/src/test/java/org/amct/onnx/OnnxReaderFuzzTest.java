@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.amct.api.exception.AmctException;
 import org.amct.api.exception.ModelFormatException;
 import org.amct.api.fuzz.FuzzHarness;
 import org.amct.onnx.proto.OnnxProtos.ModelProto;
@@ -69,8 +70,31 @@ class OnnxReaderFuzzTest {
         return Integer.getInteger("fuzz.onnx.cases", DEFAULT_CASES);
     }
 
-    /** Reads a mutant, writes what was read and reads that back. */
+    /** The longest message a rejection may have: quoted names and values are bounded. */
+    static final int MAX_MESSAGE = 2_000;
+
+    /**
+     * Reads a mutant, writes what was read and reads that back. A rejection must be one bounded
+     * line; a written model must pass the reader's whole-model validation again.
+     */
     static void readWriteRead(byte[] data) throws IOException {
+        try {
+            readWriteReadUnchecked(data);
+        } catch (AmctException e) {
+            String message = e.getMessage();
+            if (message.length() > MAX_MESSAGE || message.contains("\n")) {
+                throw new AssertionError(
+                        "unbounded or multi-line message ("
+                                + message.length()
+                                + " characters): "
+                                + message.substring(0, Math.min(300, message.length())),
+                        e);
+            }
+            throw e;
+        }
+    }
+
+    private static void readWriteReadUnchecked(byte[] data) throws IOException {
         Path file = folder.resolve("mutant.onnx");
         Files.write(file, data);
         OnnxModel model = OnnxModel.read(file);
@@ -97,6 +121,65 @@ class OnnxReaderFuzzTest {
                         base + 500_000,
                         mutator::mutant,
                         OnnxReaderFuzzTest::readWriteRead));
+        FuzzHarness.report(
+                "onnx " + name + " (hostile)",
+                FuzzHarness.run(
+                        "onnx " + name + " (hostile)",
+                        cases / 2,
+                        base + 800_000,
+                        mutator::hostile,
+                        OnnxReaderFuzzTest::mustBeRefused));
+        FuzzHarness.report(
+                "onnx " + name + " (long names)",
+                FuzzHarness.run(
+                        "onnx " + name + " (long names)",
+                        cases / 10,
+                        base + 900_000,
+                        mutator::longName,
+                        OnnxReaderFuzzTest::readWriteRead));
+    }
+
+    /** Every hostile mutant is invalid: it must be refused, with a bounded one-line message. */
+    static void mustBeRefused(byte[] data) throws IOException {
+        readWriteRead(data);
+        throw new AssertionError("a hostile mutant was accepted and written back");
+    }
+
+    /**
+     * One seed of each hostile class (issue 16) per input, replayed: before the whole-model
+     * validation and the bounded quotes, the first three were read and written back with exit 0 and
+     * the last gave a message of up to a megabyte.
+     */
+    @ParameterizedTest(name = "{0} seed {1}: {2}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "initializers | 10800000 | is not valid UTF-8",
+                "initializers | 10800001 | tensor 'unused.10800001'",
+                "initializers | 10800002 | tensor 'k10800002'",
+                "Constant nodes | 11800005 | is not valid UTF-8",
+                "Constant nodes | 11800003 | tensor 'unused.11800003'",
+                "Constant nodes | 11800004 | tensor 'k11800004'",
+                "external data | 12800010 | is not valid UTF-8",
+                "external data | 12800008 | tensor 'unused.12800008'",
+                "external data | 12800009 | tensor 'k12800009'",
+                // Found by these cases: values in the typed field of another data type.
+                "external data | 12800126 | keeps its values in double_data"
+            })
+    void hostileClassesStayRefused(String input, long seed, String fragment) throws Exception {
+        byte[] valid =
+                switch (input) {
+                    case "initializers" -> initializers;
+                    case "Constant nodes" -> constants;
+                    case "external data" -> external;
+                    default -> throw new IllegalArgumentException(input);
+                };
+        byte[] mutant = new OnnxMutator(ModelProto.parseFrom(valid)).hostile(seed);
+        ModelFormatException e =
+                assertThrows(ModelFormatException.class, () -> readWriteRead(mutant));
+        assertTrue(e.getMessage().contains(fragment), e.getMessage());
+        assertTrue(e.getMessage().contains("mutant.onnx"), e.getMessage());
+        assertTrue(e.getMessage().length() < MAX_MESSAGE, e.getMessage());
     }
 
     /**
@@ -132,6 +215,27 @@ class OnnxReaderFuzzTest {
                 assertThrows(ModelFormatException.class, () -> readWriteRead(mutant));
         assertTrue(e.getMessage().contains(fragment), e.getMessage());
         assertTrue(e.getMessage().contains("mutant.onnx"), e.getMessage());
+    }
+
+    /**
+     * Long names replayed: before the bounded quotes, a megabyte weight name gave a message of a
+     * megabyte (the hostile-input run saw a 1,000,160-character line).
+     */
+    @ParameterizedTest(name = "{0} seed {1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "initializers | 10900000",
+                "initializers | 10900001",
+                "Constant nodes | 11900000"
+            })
+    void longNamesGiveBoundedMessages(String input, long seed) throws Exception {
+        byte[] valid = input.equals("initializers") ? initializers : constants;
+        byte[] mutant = new OnnxMutator(ModelProto.parseFrom(valid)).longName(seed);
+        ModelFormatException e =
+                assertThrows(ModelFormatException.class, () -> readWriteRead(mutant));
+        assertTrue(e.getMessage().contains("characters)"), e.getMessage());
+        assertTrue(e.getMessage().length() < MAX_MESSAGE, e.getMessage());
     }
 
     @Test

@@ -36,24 +36,38 @@ public interface ComputeBackend extends AutoCloseable {
     Factorization factorize(DenseMatrix a);
 
     /**
+     * Starts the factorization of a matrix handed out in blocks of columns, as {@link
+     * #factorize(DenseMatrix)} does. Backends that can stream {@code A} (forming {@code A A^T} and
+     * {@code P^T A} one block at a time) override this so that no float64 copy of the whole matrix
+     * exists; the default materializes it with {@link MatrixSource#toDenseMatrix()} and calls
+     * {@link #factorize(DenseMatrix)}. The source is read during this call and again during {@link
+     * Factorization#truncate}, never after the factorization is closed.
+     *
+     * @param a the {@code n x m} matrix, with {@code 1 <= n <= m}
+     * @return the factorization, to be closed by the caller
+     * @throws IllegalArgumentException if {@code n > m} or {@code n == 0}
+     * @throws BackendException if the computation fails
+     */
+    default Factorization factorize(MatrixSource a) {
+        return factorize(a.toDenseMatrix());
+    }
+
+    /**
      * An upper bound of the Java-heap bytes that {@link #factorize} and then {@link
      * Factorization#truncate} allocate for an {@code n x m} matrix, beyond the matrix itself and
      * the returned {@link SvdResult}, so that callers can refuse a layer before the heap runs out.
      * Native or device memory is not counted here; document it in the implementation.
      *
-     * <p>The default assumes a Gram-matrix method: {@code 8 (2 n^2 + 2 n m)} bytes (the Gram matrix
-     * and its reflectors, copies of row blocks of {@code A}, the vectors and {@code P^T A}).
-     * Backends that need more must override it.
+     * <p>There is no default: the memory guard trusts this number, so every backend states what it
+     * allocates (the conformance suite checks that the bound is positive and grows with the
+     * matrix). A Gram-matrix method needs about {@code 8 (n^2 + 2 n m)} bytes if it works on the
+     * heap; a backend that computes in native or device memory counts only its heap buffers.
      *
      * @param rows {@code n}
      * @param cols {@code m}
      * @return the extra bytes needed at the peak
      */
-    default long workspaceBytes(int rows, int cols) {
-        long n = rows;
-        long m = cols;
-        return 8L * (2 * n * n + 2 * n * m);
-    }
+    long workspaceBytes(int rows, int cols);
 
     /**
      * Whether several threads may call {@link #factorize} at once on this instance.

@@ -1,5 +1,7 @@
 package org.amct.spi;
 
+import java.util.OptionalInt;
+
 /**
  * The service type that {@link java.util.ServiceLoader} finds. An implementation is public, final,
  * has a public no-argument constructor, and is cheap to construct: neither the constructor nor
@@ -22,6 +24,20 @@ public interface ComputeBackendProvider {
      * @return available with device and priority, or unavailable with reason and hint
      */
     Availability probe();
+
+    /**
+     * The highest priority {@link #probe()} could report on this machine, when the provider knows
+     * it without loading native code or touching a device (for example: only CPU OpenCL drivers are
+     * registered, so no GPU can be found). The automatic choice does not probe a backend whose
+     * ceiling is below the priority of an available backend it has already found, so that a backend
+     * that cannot win loads nothing and prints nothing. Cheap and side-effect free, like {@link
+     * #descriptor()}.
+     *
+     * @return the ceiling, or empty (the default) when only the probe can tell
+     */
+    default OptionalInt priorityCeiling() {
+        return OptionalInt.empty();
+    }
 
     /**
      * Opens the backend. Call only after {@link #probe()} said it is available.

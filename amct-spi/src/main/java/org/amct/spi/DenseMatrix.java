@@ -11,7 +11,7 @@ import java.util.Objects;
  * and {@link #backingArray()} hands it to a backend's native routine. Instances are safe to read
  * from several threads once published.
  */
-public final class DenseMatrix {
+public final class DenseMatrix implements MatrixSource {
     private final int rows;
     private final int cols;
     private final double[] data;
@@ -69,6 +69,7 @@ public final class DenseMatrix {
      *
      * @return the row count
      */
+    @Override
     public int rows() {
         return rows;
     }
@@ -78,6 +79,7 @@ public final class DenseMatrix {
      *
      * @return the column count
      */
+    @Override
     public int cols() {
         return cols;
     }
@@ -104,6 +106,47 @@ public final class DenseMatrix {
      */
     public double[] backingArray() {
         return data;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IndexOutOfBoundsException if the columns or the target are out of range
+     */
+    @Override
+    public void readColumns(int first, int count, double[] target) {
+        Objects.checkFromIndexSize(first, count, cols);
+        Objects.checkFromIndexSize(0, rows * count, target.length);
+        if (count == cols) {
+            System.arraycopy(data, 0, target, 0, rows * cols);
+            return;
+        }
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(data, i * cols + first, target, i * count, count);
+        }
+    }
+
+    @Override
+    public double maxAbs() {
+        double max = 0.0;
+        for (double value : data) {
+            double magnitude = Math.abs(value);
+            if (Double.isNaN(magnitude)) {
+                return Double.NaN;
+            }
+            max = Math.max(max, magnitude);
+        }
+        return max;
+    }
+
+    /**
+     * This matrix itself.
+     *
+     * @return {@code this}
+     */
+    @Override
+    public DenseMatrix toDenseMatrix() {
+        return this;
     }
 
     /**

@@ -12,7 +12,8 @@ import org.amct.spi.ComputeBackendProvider;
  * @param provider the chosen provider
  * @param chosen its probe report (available)
  * @param forced whether the user asked for it by id
- * @param reports every provider's probe report, chosen one included, best first
+ * @param reports the probe reports the choice looked at, chosen one included, best first: every
+ *     provider's for the automatic choice, only the chosen one's for a request by id
  */
 public record BackendSelection(
         ComputeBackendProvider provider,
@@ -25,7 +26,7 @@ public record BackendSelection(
      * @param provider the chosen provider
      * @param chosen its probe report (available)
      * @param forced whether the user asked for it by id
-     * @param reports every provider's probe report, chosen one included, best first
+     * @param reports the probe reports the choice looked at, chosen one included, best first
      */
     public BackendSelection {
         Objects.requireNonNull(provider, "provider");

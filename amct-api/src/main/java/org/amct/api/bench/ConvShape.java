@@ -1,6 +1,7 @@
 package org.amct.api.bench;
 
 import java.util.Locale;
+import org.amct.api.exception.Quoted;
 
 /**
  * A Conv2d weight shape {@code [Cout, Cin, kh, kw]}, written {@code 512x512x3x3}.
@@ -11,6 +12,9 @@ import java.util.Locale;
  * @param kernelW kernel width
  */
 public record ConvShape(int outChannels, int inChannels, int kernelH, int kernelW) {
+    /** The most weight elements a shape may have: what one tensor holds. */
+    public static final long MAX_ELEMENTS = Integer.MAX_VALUE;
+
     /**
      * Checks that every dimension is positive.
      *
@@ -21,9 +25,37 @@ public record ConvShape(int outChannels, int inChannels, int kernelH, int kernel
      * @throws IllegalArgumentException if one is not
      */
     public ConvShape {
-        if (outChannels < 1 || inChannels < 1 || kernelH < 1 || kernelW < 1) {
-            throw new IllegalArgumentException("Every dimension must be >= 1: " + this);
+        // Not "this": the fields are not assigned yet, so it would read 0x0x0x0.
+        String problem = problem(outChannels, inChannels, kernelH, kernelW);
+        if (problem != null) {
+            throw new IllegalArgumentException(
+                    "Shape "
+                            + outChannels
+                            + "x"
+                            + inChannels
+                            + "x"
+                            + kernelH
+                            + "x"
+                            + kernelW
+                            + ": "
+                            + problem);
         }
+    }
+
+    /** What is wrong with the dimensions, or {@code null}. */
+    private static String problem(int outChannels, int inChannels, int kernelH, int kernelW) {
+        if (outChannels < 1 || inChannels < 1 || kernelH < 1 || kernelW < 1) {
+            return "every dimension must be >= 1";
+        }
+        // In double: the product of four ints can overflow a long.
+        double elements = (double) outChannels * inChannels * kernelH * kernelW;
+        if (elements > MAX_ELEMENTS) {
+            return String.format(
+                    Locale.ROOT,
+                    "%,.0f weight elements, more than the 2^31-1 one tensor may hold",
+                    elements);
+        }
+        return null;
     }
 
     /**
@@ -37,18 +69,26 @@ public record ConvShape(int outChannels, int inChannels, int kernelH, int kernel
         String[] parts = text.toLowerCase(Locale.ROOT).split("x", -1);
         if (parts.length != 4) {
             throw new IllegalArgumentException(
-                    "Shape '" + text + "' must be COUTxCINxKHxKW, for example 512x512x3x3");
+                    "Shape "
+                            + Quoted.of(text)
+                            + " must be COUTxCINxKHxKW, for example 512x512x3x3");
         }
+        int[] dims = new int[4];
         try {
-            return new ConvShape(
-                    Integer.parseInt(parts[0]),
-                    Integer.parseInt(parts[1]),
-                    Integer.parseInt(parts[2]),
-                    Integer.parseInt(parts[3]));
+            for (int i = 0; i < 4; i++) {
+                dims[i] = Integer.parseInt(parts[i]);
+            }
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(
-                    "Shape '" + text + "' must be four positive integers joined by 'x'", e);
+                    "Shape " + Quoted.of(text) + " must be four positive integers joined by 'x'",
+                    e);
         }
+        String problem = problem(dims[0], dims[1], dims[2], dims[3]);
+        if (problem != null) {
+            // Quoted as typed, not as re-printed.
+            throw new IllegalArgumentException("Shape " + Quoted.of(text) + ": " + problem);
+        }
+        return new ConvShape(dims[0], dims[1], dims[2], dims[3]);
     }
 
     /**

@@ -1,15 +1,19 @@
 package org.amct.api.bench;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import org.amct.api.decompose.DecomposedLayer;
 import org.amct.api.decompose.LayerDecomposer;
+import org.amct.api.exception.DecompositionException;
 import org.amct.api.graph.Conv2d;
 import org.amct.api.graph.DType;
 import org.amct.api.graph.Size2d;
 import org.amct.api.graph.Tensor;
+import org.amct.api.io.HeapShortage;
 import org.amct.spi.ComputeBackend;
 
 /**
@@ -36,6 +40,7 @@ public final class LayerBenchmark {
         if (runs < 1 || warmups < 0) {
             throw new IllegalArgumentException("runs must be >= 1 and warmups >= 0");
         }
+        checkHeap(backend, shape);
         Conv2d conv = randomConv(shape, seed);
         for (int i = 0; i < warmups; i++) {
             LayerDecomposer.decompose(shape.toString(), conv, backend, false);
@@ -61,6 +66,31 @@ public final class LayerBenchmark {
     }
 
     /**
+     * Refuses a shape whose weight and factorization would not fit in the heap, as the
+     * decomposition does, before anything is allocated.
+     */
+    private static void checkHeap(ComputeBackend backend, ConvShape shape) {
+        long weight =
+                4L * shape.outChannels() * shape.inChannels() * shape.kernelH() * shape.kernelW();
+        long needed =
+                weight
+                        + LayerDecomposer.peakBytes(
+                                shape.rows(), shape.cols(), DType.FLOAT32, backend, false);
+        long available = HeapShortage.available();
+        if (needed > available) {
+            System.gc(); // garbage may hold what a collection would free
+            available = HeapShortage.available();
+        }
+        if (needed > available) {
+            throw new DecompositionException(
+                    HeapShortage.refused(
+                            "Benchmarking shape " + shape + " on backend '" + backend.id() + "'",
+                            needed,
+                            available));
+        }
+    }
+
+    /**
      * A conv of the given shape with standard-normal float32 weights scaled by {@code
      * 1/sqrt(fanIn)}, no bias.
      *
@@ -71,18 +101,24 @@ public final class LayerBenchmark {
     public static Conv2d randomConv(ConvShape shape, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         int[] dims = {shape.outChannels(), shape.inChannels(), shape.kernelH(), shape.kernelW()};
-        float[] values = new float[Math.toIntExact(Tensor.elementCount(dims))];
+        int count = Math.toIntExact(Tensor.elementCount(dims));
         double scale =
                 1.0 / Math.sqrt((double) shape.inChannels() * shape.kernelH() * shape.kernelW());
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) (gaussian(random) * scale);
+        // written straight into the tensor's buffer: a float[] first would leave a second copy
+        // of the weight as garbage on the heap, counted in the resident peak of large shapes
+        ByteBuffer values =
+                ByteBuffer.allocate(Math.multiplyExact(count, Float.BYTES))
+                        .order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < count; i++) {
+            values.putFloat((float) (gaussian(random) * scale));
         }
+        values.flip();
         return Conv2d.builder(
                         shape.inChannels(),
                         shape.outChannels(),
                         new Size2d(shape.kernelH(), shape.kernelW()))
                 .withBias(false)
-                .weight(Tensor.ofFloats(dims, values))
+                .weight(Tensor.wrap(DType.FLOAT32, dims, values))
                 .dtype(DType.FLOAT32)
                 .build();
     }

@@ -11,6 +11,10 @@ import org.amct.api.graph.Conv2d;
  * @param rankChoice how the rank was chosen
  * @param singularValues all singular values of the unfolding, descending
  * @param relativeError {@code ||W - W'|| / ||W||} of the float64 factors
+ * @param storedError {@code ||W - W'|| / ||W||} of the factors as stored in the layer's dtype
+ *     (rounded, and clamped to its finite range); equal to {@code relativeError} for float64
+ * @param clampedElements how many factor elements lay beyond the dtype's finite range and were
+ *     stored as its largest finite value (0 for float64)
  * @param seconds wall time spent on the layer
  */
 public record DecomposedLayer(
@@ -20,4 +24,6 @@ public record DecomposedLayer(
         RankChoice rankChoice,
         double[] singularValues,
         double relativeError,
+        double storedError,
+        long clampedElements,
         double seconds) {}

@@ -1,7 +1,9 @@
 package org.amct.api.decompose;
 
+import java.util.Optional;
 import org.amct.api.exception.DecompositionException;
 import org.amct.api.exception.ErrorCategory;
+import org.amct.api.exception.Quoted;
 import org.amct.api.graph.Conv2d;
 import org.amct.api.graph.DType;
 import org.amct.api.graph.Tensor;
@@ -9,7 +11,10 @@ import org.amct.spi.BackendException;
 import org.amct.spi.ComputeBackend;
 import org.amct.spi.DenseMatrix;
 import org.amct.spi.Factorization;
+import org.amct.spi.MatrixSource;
 import org.amct.spi.SvdResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decomposes one eligible layer on a backend: unfold in float64, one factorization, the rank rule
@@ -17,6 +22,8 @@ import org.amct.spi.SvdResult;
  * layer's dtype.
  */
 public final class LayerDecomposer {
+    private static final Logger LOG = LoggerFactory.getLogger(LayerDecomposer.class);
+
     private LayerDecomposer() {}
 
     /**
@@ -38,11 +45,11 @@ public final class LayerDecomposer {
                                         "full",
                                         new RankChoice(
                                                 s.length, s.length, 0.0, s.length, s.length, false),
-                                        java.util.Optional.empty())
+                                        Optional.empty())
                                 : new RankDecision(
                                         "amct",
                                         RankRules.reference(s, weights, 16),
-                                        java.util.Optional.empty());
+                                        Optional.empty());
         return decompose(name, conv, backend, decider).layer().orElseThrow();
     }
 
@@ -68,9 +75,7 @@ public final class LayerDecomposer {
      * @param singularValues the spectrum
      */
     public record Outcome(
-            RankDecision decision,
-            java.util.Optional<DecomposedLayer> layer,
-            double[] singularValues) {}
+            RankDecision decision, Optional<DecomposedLayer> layer, double[] singularValues) {}
 
     /**
      * Decomposes a layer at the rank a decider gives from its spectrum: one factorization.
@@ -86,10 +91,10 @@ public final class LayerDecomposer {
             String name, Conv2d conv, ComputeBackend backend, RankDecider decider) {
         try (Opened opened = open(name, conv, backend)) {
             RankDecision decision = decider.decide(name, conv, opened.singularValues());
-            java.util.Optional<DecomposedLayer> layer =
+            Optional<DecomposedLayer> layer =
                     decision.decomposes()
-                            ? java.util.Optional.of(opened.finish(decision.choice()))
-                            : java.util.Optional.empty();
+                            ? Optional.of(opened.finish(decision.choice()))
+                            : Optional.empty();
             return new Outcome(decision, layer, opened.singularValues());
         }
     }
@@ -106,12 +111,12 @@ public final class LayerDecomposer {
      */
     public static Opened open(String name, Conv2d conv, ComputeBackend backend) {
         long start = System.nanoTime();
-        checkFinite(name, conv.weight());
+        checkFinite(name, conv);
         Unfolding unfolding = Unfolding.of(conv);
-        DenseMatrix a = unfolding.matrix(conv.weight());
+        UnfoldedWeight a = unfolding.source(conv.weight());
         Factorization factorization;
         try {
-            factorization = backend.factorize(a);
+            factorization = backend.factorize((MatrixSource) a);
         } catch (BackendException e) {
             throw failed(name, backend, unfolding, e);
         }
@@ -134,7 +139,7 @@ public final class LayerDecomposer {
         private final Conv2d conv;
         private final ComputeBackend backend;
         private final Unfolding unfolding;
-        private final DenseMatrix a;
+        private final UnfoldedWeight a;
         private final Factorization factorization;
         private final double[] s;
         private final long start;
@@ -144,7 +149,7 @@ public final class LayerDecomposer {
                 Conv2d conv,
                 ComputeBackend backend,
                 Unfolding unfolding,
-                DenseMatrix a,
+                UnfoldedWeight a,
                 Factorization factorization,
                 double[] s,
                 long start) {
@@ -181,6 +186,22 @@ public final class LayerDecomposer {
                 Tensor firstWeight = Factors.firstWeight(unfolding, svd, dtype);
                 Tensor lastWeight = Factors.lastWeight(unfolding, svd, dtype);
                 double error = relativeError(a, svd);
+                long clamped = clampedElements(svd, dtype);
+                double storedError = dtype == DType.FLOAT64 ? error : storedError(a, svd, dtype);
+                if (clamped > 0) {
+                    LOG.warn(
+                            "Layer '{}': {} of {} elements of its two new weights are beyond the {}"
+                                    + " range (+-{}) and were stored as +-{}; relative error of"
+                                    + " the stored weights {} (float64: {})",
+                            name,
+                            clamped,
+                            (long) svd.rank() * (a.rows() + a.cols()),
+                            dtype,
+                            dtype.maxFinite(),
+                            dtype.maxFinite(),
+                            storedError,
+                            error);
+                }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 return new DecomposedLayer(
                         unfolding,
@@ -189,6 +210,8 @@ public final class LayerDecomposer {
                         choice,
                         s,
                         error,
+                        storedError,
+                        clamped,
                         seconds);
             } catch (BackendException e) {
                 throw failed(name, backend, unfolding, e);
@@ -205,9 +228,9 @@ public final class LayerDecomposer {
             String name, ComputeBackend backend, Unfolding unfolding, BackendException e) {
         return new DecompositionException(
                 ErrorCategory.BACKEND,
-                "Layer '"
-                        + name
-                        + "': backend '"
+                "Layer "
+                        + Quoted.of(name)
+                        + ": backend '"
                         + backend.id()
                         + "' failed on its "
                         + unfolding.rows()
@@ -220,9 +243,9 @@ public final class LayerDecomposer {
 
     /**
      * The bytes decomposing a layer needs at its peak: the float64 unfolding, the backend's
-     * workspace on the heap, and the two factors ({@code P}, {@code P^T A} and their float64 copies
-     * as weights) at the largest rank the rule can give ({@code n/4 + 16}, or {@code n} at full
-     * rank).
+     * workspace on the heap, and the two factors ({@code P}, {@code P^T A}, their float64 copies as
+     * weights, and for a dtype narrower than float64 their rounded copies) at the largest rank the
+     * rule can give ({@code n/4 + 16}, or {@code n} at full rank).
      *
      * @param conv an eligible layer
      * @param backend the backend that will factorize it
@@ -231,15 +254,34 @@ public final class LayerDecomposer {
      */
     public static long peakBytes(Conv2d conv, ComputeBackend backend, boolean fullRank) {
         Unfolding unfolding = Unfolding.of(conv);
-        long n = unfolding.rows();
-        long m = unfolding.cols();
+        return peakBytes(
+                unfolding.rows(), unfolding.cols(), conv.weight().dtype(), backend, fullRank);
+    }
+
+    /**
+     * The bytes decomposing a layer needs at its peak, from the size of its unfolding alone (before
+     * any weight is allocated), as {@link #peakBytes(Conv2d, ComputeBackend, boolean)}.
+     *
+     * @param rows {@code n}, the rows of the unfolding
+     * @param cols {@code m}, its columns
+     * @param dtype the weight's dtype
+     * @param backend the backend that will factorize it
+     * @param fullRank whether every singular value is kept
+     * @return the estimate in bytes
+     */
+    public static long peakBytes(
+            int rows, int cols, DType dtype, ComputeBackend backend, boolean fullRank) {
+        long n = rows;
+        long m = cols;
         long rank = fullRank ? n : Math.min(n, n / 4 + 16);
-        long factors = 2 * 8L * rank * (n + m);
+        // P and P^T A, their copies as weights, and for a narrower dtype their rounded copies.
+        long copies = dtype == DType.FLOAT64 ? 2 : 3;
+        long factors = copies * 8L * rank * (n + m);
         return 8L * n * m + backend.workspaceBytes((int) n, (int) m) + factors;
     }
 
     /**
-     * The rank the reference rule gives a layer, from its spectrum alone (no vectors are computed).
+     * The rank the rule gives a layer, from its spectrum alone (no vectors are computed).
      *
      * @param name the layer's name, for messages
      * @param conv an eligible layer
@@ -248,18 +290,49 @@ public final class LayerDecomposer {
      * @throws DecompositionException if the weight holds NaN or infinity, or the backend fails
      */
     public static int rankOf(String name, Conv2d conv, ComputeBackend backend) {
-        try (Opened opened = open(name, conv, backend)) {
-            return RankRules.reference(opened.singularValues(), conv, 16).rank();
+        checkFinite(name, conv);
+        Unfolding unfolding = Unfolding.of(conv);
+        UnfoldedWeight a = unfolding.source(conv.weight());
+        try (Factorization factorization = backend.factorize((MatrixSource) a)) {
+            double[] s = factorization.singularValues();
+            checkSpectrum(name, s, unfolding, backend);
+            return RankSelector.choose(
+                            s,
+                            conv.inChannels(),
+                            conv.outChannels(),
+                            conv.kernelSize().height(),
+                            conv.kernelSize().width())
+                    .rank();
+        } catch (BackendException e) {
+            throw new DecompositionException(
+                    ErrorCategory.BACKEND,
+                    "Layer "
+                            + Quoted.of(name)
+                            + ": backend '"
+                            + backend.id()
+                            + "' failed: "
+                            + e.getMessage(),
+                    e);
         }
     }
 
-    private static void checkFinite(String name, Tensor weight) {
+    /** NaN or infinity in the weight or the bias would be carried into the decomposed layers. */
+    private static void checkFinite(String name, Conv2d conv) {
+        checkFinite(name, "weight", conv.weight());
+        if (conv.bias().isPresent()) {
+            checkFinite(name, "bias", conv.bias().get());
+        }
+    }
+
+    private static void checkFinite(String name, String what, Tensor weight) {
         long bad = weight.firstNonFiniteIndex();
         if (bad >= 0) {
             throw new DecompositionException(
-                    "Layer '"
-                            + name
-                            + "': weight element "
+                    "Layer "
+                            + Quoted.of(name)
+                            + ": "
+                            + what
+                            + " element "
                             + bad
                             + " (flat index into shape "
                             + java.util.Arrays.toString(weight.shape())
@@ -278,9 +351,9 @@ public final class LayerDecomposer {
         if (!valid) {
             throw new DecompositionException(
                     ErrorCategory.BACKEND,
-                    "Layer '"
-                            + name
-                            + "': backend '"
+                    "Layer "
+                            + Quoted.of(name)
+                            + ": backend '"
                             + backend.id()
                             + "' returned an invalid spectrum (expected "
                             + unfolding.rows()
@@ -292,10 +365,11 @@ public final class LayerDecomposer {
     /**
      * {@code ||A - P P^T A|| / ||A||}; 0 for an all-zero matrix. Since {@code P} has orthonormal
      * columns this is {@code sqrt(||A||^2 - ||P^T A||^2) / ||A||}, which is cheap but loses
-     * accuracy to cancellation when the error is tiny; then the residual is formed explicitly.
+     * accuracy to cancellation when the error is tiny; then the residual is formed explicitly, a
+     * block of columns of {@code A} at a time.
      */
-    static double relativeError(DenseMatrix a, SvdResult svd) {
-        double total = sumOfSquares(a.backingArray());
+    static double relativeError(UnfoldedWeight a, SvdResult svd) {
+        double total = a.sumOfSquares();
         if (total == 0) {
             return 0.0;
         }
@@ -309,25 +383,80 @@ public final class LayerDecomposer {
 
     private static final double CANCELLATION_LIMIT = 1e-6;
 
-    /** {@code ||A - P C||^2}, one row of the product at a time. */
-    private static double residualSquares(DenseMatrix a, SvdResult svd) {
+    /**
+     * How many elements of {@code P} and {@code P^T A} lie beyond {@code dtype}'s finite range: the
+     * new weights hold exactly these values (permuted), so these are the elements that {@link
+     * Tensor#fromDoubles} clamps.
+     */
+    static long clampedElements(SvdResult svd, DType dtype) {
+        double max = dtype.maxFinite();
+        return beyond(svd.leftVectors().backingArray(), max)
+                + beyond(svd.projection().backingArray(), max);
+    }
+
+    private static long beyond(double[] values, double max) {
+        long count = 0;
+        for (double v : values) {
+            if (Math.abs(v) > max) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * {@code ||A - P_s C_s|| / ||A||} for the factors as the new weights store them: {@code P} and
+     * {@code C = P^T A} rounded (and clamped) to {@code dtype} exactly as {@link
+     * Tensor#fromDoubles} does, the residual formed explicitly (the rounded {@code P} is not
+     * orthonormal, so the shortcut of {@link #relativeError} does not hold).
+     */
+    static double storedError(UnfoldedWeight a, SvdResult svd, DType dtype) {
+        double total = a.sumOfSquares();
+        if (total == 0) {
+            return 0.0;
+        }
+        SvdResult stored =
+                new SvdResult(
+                        asStored(svd.leftVectors(), dtype), asStored(svd.projection(), dtype));
+        return Math.sqrt(residualSquares(a, stored) / total);
+    }
+
+    private static DenseMatrix asStored(DenseMatrix m, DType dtype) {
+        double[] values =
+                Tensor.fromDoubles(dtype, new int[] {m.rows(), m.cols()}, m.backingArray())
+                        .toDoubles();
+        return DenseMatrix.wrap(m.rows(), m.cols(), values);
+    }
+
+    /** The columns of {@code A} read at once when the residual is formed. */
+    private static final int RESIDUAL_BLOCK = 256;
+
+    /** {@code ||A - P C||^2}, one block of columns of {@code A} at a time. */
+    private static double residualSquares(MatrixSource a, SvdResult svd) {
         double[] p = svd.leftVectors().backingArray();
         double[] c = svd.projection().backingArray();
-        double[] values = a.backingArray();
+        int n = a.rows();
         int m = a.cols();
         int r = svd.rank();
-        double[] row = new double[m];
+        int width = Math.min(m, RESIDUAL_BLOCK);
+        double[] block = new double[n * width];
         double sum = 0;
-        for (int i = 0; i < a.rows(); i++) {
-            System.arraycopy(values, i * m, row, 0, m);
-            for (int k = 0; k < r; k++) {
-                double weight = p[i * r + k];
-                int offset = k * m;
-                for (int j = 0; j < m; j++) {
-                    row[j] -= weight * c[offset + j];
+        for (int first = 0; first < m; first += width) {
+            int count = Math.min(width, m - first);
+            a.readColumns(first, count, block);
+            for (int i = 0; i < n; i++) {
+                int row = i * count;
+                for (int k = 0; k < r; k++) {
+                    double weight = p[i * r + k];
+                    int offset = k * m + first;
+                    for (int j = 0; j < count; j++) {
+                        block[row + j] -= weight * c[offset + j];
+                    }
+                }
+                for (int j = 0; j < count; j++) {
+                    sum += block[row + j] * block[row + j];
                 }
             }
-            sum += sumOfSquares(row);
         }
         return sum;
     }

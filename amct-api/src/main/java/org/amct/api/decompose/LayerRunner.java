@@ -20,9 +20,16 @@ import org.amct.spi.ComputeBackend;
 public final class LayerRunner {
     private LayerRunner() {}
 
-    /** Told after each layer, from the thread that decomposed it. */
+    /** Told when each layer starts and after it is done, from the thread that decomposes it. */
     @FunctionalInterface
     public interface Listener {
+        /**
+         * A layer starts, once its memory is admitted.
+         *
+         * @param name the layer
+         */
+        default void started(String name) {}
+
         /**
          * A layer is done.
          *
@@ -123,6 +130,7 @@ public final class LayerRunner {
             throw interrupted(name);
         }
         try {
+            listener.started(name);
             LayerDecomposer.Outcome result =
                     LayerDecomposer.decompose(name, conv, backend, decider);
             listener.done(name, result);

@@ -63,12 +63,40 @@ public final class RankSelector {
             }
         }
         int clamped = Math.max(Math.min(vbmfRank, clampHigh), clampLow);
+        return new RankChoice(
+                Math.min(roundTo(clamped, multiple), n),
+                vbmfRank,
+                threshold,
+                clampLow,
+                clampHigh,
+                false);
+    }
+
+    /**
+     * Step 3 of the rule: the clamped rank rounded to the nearest multiple of 16, at least 16, plus
+     * 16 when rounding lost more than 10 %. The caller caps it at {@code n}.
+     *
+     * @param clamped the rank after the clamp
+     * @return the rounded rank
+     */
+    public static int roundTo16(int clamped) {
+        return roundTo(clamped, 16);
+    }
+
+    /**
+     * Step 3 with another multiple {@code M}: {@code max(M, ((r + M/2) / M) * M)}, plus {@code M}
+     * when rounding lost more than 10 %. The caller caps it at {@code n}.
+     *
+     * @param clamped the rank after the clamp
+     * @param multiple the multiple {@code M >= 1}
+     * @return the rounded rank
+     */
+    public static int roundTo(int clamped, int multiple) {
         int rounded = Math.max(multiple, ((clamped + multiple / 2) / multiple) * multiple);
         if (rounded < 0.9 * clamped) {
             rounded += multiple;
         }
-        return new RankChoice(
-                Math.min(rounded, n), vbmfRank, threshold, clampLow, clampHigh, false);
+        return rounded;
     }
 
     /** The VBMF threshold on singular values, or NaN when a step meets invalid numbers. */

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 import org.amct.api.exception.ModelMismatchException;
+import org.amct.api.exception.Quoted;
 import org.amct.api.graph.Conv2d;
 import org.amct.api.graph.Layer;
 import org.amct.api.graph.ModelGraph;
@@ -59,25 +60,25 @@ public final class Restructurer {
     }
 
     private static Conv2d check(ModelGraph model, LayerPlan plan, String source) {
-        String layer = "Layer '" + plan.name() + "'";
+        String layer = "Layer " + Quoted.of(plan.name());
         Layer found =
                 model.find(plan.name())
                         .orElseThrow(
                                 () ->
                                         new ModelMismatchException(
                                                 layer
-                                                        + " is listed in '"
-                                                        + source
-                                                        + "' but the model has no layer of that name."
+                                                        + " is listed in "
+                                                        + Quoted.of(source)
+                                                        + " but the model has no layer of that name."
                                                         + " Was this file written for another model?"));
         if (!(found instanceof Conv2d conv)) {
             throw new ModelMismatchException(
                     layer
                             + " is a "
                             + found.typeName()
-                            + " in the model but a Conv2d in '"
-                            + source
-                            + "'. Was this file written for another model?");
+                            + " in the model but a Conv2d in "
+                            + Quoted.of(source)
+                            + ". Was this file written for another model?");
         }
         compare(layer, "in_channels", conv.inChannels(), plan.inChannels(), source);
         compare(layer, "out_channels", conv.outChannels(), plan.outChannels(), source);
@@ -100,9 +101,9 @@ public final class Restructurer {
                             + model
                             + " in the model but "
                             + file
-                            + " in '"
-                            + source
-                            + "'. Was this file written for another model?");
+                            + " in "
+                            + Quoted.of(source)
+                            + ". Was this file written for another model?");
         }
     }
 
@@ -116,6 +117,23 @@ public final class Restructurer {
                         conv.kernelSize().width());
         compare(layer, "mode", mode, plan.mode(), source);
         int r = plan.rank();
+        // Before anything is allocated: a rank of 10^9 with matching shapes would pass the shape
+        // comparisons below and then ask for a weight of 10^9 rows.
+        long n =
+                (long) Math.min(conv.inChannels(), conv.outChannels())
+                        * Math.min(conv.kernelSize().height(), conv.kernelSize().width());
+        if (r < 1 || r > n) {
+            throw new ModelMismatchException(
+                    layer
+                            + ": decom_nodes.first.weight_shape[0] (the rank) is "
+                            + r
+                            + " in "
+                            + Quoted.of(source)
+                            + " but this layer's rank is at most n = min(in_channels,"
+                            + " out_channels) * min(kernel_size) = "
+                            + n
+                            + ". Was this file written for another model?");
+        }
         List<List<Integer>> expected = expectedShapes(conv, mode, r);
         compare(
                 layer,

@@ -56,40 +56,23 @@ public record Unfolding(DecomposeMode mode, int s0, int s1, int s2, int s3) {
     }
 
     /**
-     * Builds {@code A} in float64 from the weight, reading it once in storage order.
+     * Builds {@code A} in float64 from the weight, as one array.
      *
      * @param weight the layer's weight, shape {@code [Cout, Cin, kh, kw]}
      * @return the {@code n x m} matrix, owning a new array of {@code n*m} doubles
      */
     public DenseMatrix matrix(Tensor weight) {
-        int cout = weight.dim(0);
-        int cin = weight.dim(1);
-        int kh = weight.dim(2);
-        int kw = weight.dim(3);
-        int m = cols();
-        double[] a = new double[Math.multiplyExact(rows(), m)];
-        double[] row = new double[kw];
-        long flat = 0;
-        for (int o = 0; o < cout; o++) {
-            for (int c = 0; c < cin; c++) {
-                for (int h = 0; h < kh; h++) {
-                    for (int w = 0; w < kw; w++) {
-                        row[w] = weight.getDouble(flat++);
-                    }
-                    scatterRow(a, m, o, c, h, row);
-                }
-            }
-        }
-        return DenseMatrix.wrap(rows(), m, a);
+        return source(weight).toDenseMatrix();
     }
 
-    private void scatterRow(double[] a, int m, int o, int c, int h, double[] row) {
-        int i = mode.swapsChannels() ? c : o;
-        int j = mode.swapsChannels() ? o : c;
-        for (int w = 0; w < row.length; w++) {
-            int p = mode.swapsKernel() ? w : h;
-            int q = mode.swapsKernel() ? h : w;
-            a[(j * s2 + p) * m + i * s3 + q] = row[w];
-        }
+    /**
+     * {@code A} as a source of column blocks computed from the weight on demand: no float64 copy of
+     * the whole matrix is made.
+     *
+     * @param weight the layer's weight, shape {@code [Cout, Cin, kh, kw]}
+     * @return the source, with the weight's statistics
+     */
+    public UnfoldedWeight source(Tensor weight) {
+        return UnfoldedWeight.of(this, weight);
     }
 }

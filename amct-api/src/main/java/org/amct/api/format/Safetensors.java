@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.amct.api.exception.ModelFormatException;
+import org.amct.api.exception.Quoted;
 import org.amct.api.graph.DType;
 import org.amct.api.graph.Tensor;
 import org.amct.api.io.AtomicFiles;
@@ -98,7 +99,7 @@ public final class Safetensors {
         for (SafetensorsHeaderEntry entry : sorted) {
             DType dtype = dtypeOf(entry, source);
             long bytes = elementCount(entry, source) * dtype.byteSize();
-            String where = "Safetensors file '" + source + "', tensor '" + entry.name() + "'";
+            String where = "Safetensors file '" + source + "', tensor " + Quoted.of(entry.name());
             if (entry.begin() != expectedBegin || entry.end() - entry.begin() != bytes) {
                 throw new ModelFormatException(
                         where
@@ -147,11 +148,11 @@ public final class Safetensors {
                                 new ModelFormatException(
                                         "Safetensors file '"
                                                 + source
-                                                + "', tensor '"
-                                                + entry.name()
-                                                + "': unsupported dtype '"
-                                                + entry.dtype()
-                                                + "' (supported: F16, BF16, F32, F64, I8, U8, I32, I64)"));
+                                                + "', tensor "
+                                                + Quoted.of(entry.name())
+                                                + ": unsupported dtype "
+                                                + Quoted.of(entry.dtype())
+                                                + " (supported: F16, BF16, F32, F64, I8, U8, I32, I64)"));
     }
 
     private static long elementCount(SafetensorsHeaderEntry entry, String source) {
@@ -161,9 +162,9 @@ public final class Safetensors {
                 throw new ModelFormatException(
                         "Safetensors file '"
                                 + source
-                                + "', tensor '"
-                                + entry.name()
-                                + "': dimension "
+                                + "', tensor "
+                                + Quoted.of(entry.name())
+                                + ": dimension "
                                 + dim
                                 + " in shape "
                                 + java.util.Arrays.toString(entry.shape())
@@ -173,9 +174,9 @@ public final class Safetensors {
                 throw new ModelFormatException(
                         "Safetensors file '"
                                 + source
-                                + "', tensor '"
-                                + entry.name()
-                                + "': shape "
+                                + "', tensor "
+                                + Quoted.of(entry.name())
+                                + ": shape "
                                 + java.util.Arrays.toString(entry.shape())
                                 + " has more than 2^31 elements");
             }

@@ -179,10 +179,23 @@ public final class ModelGraph {
         if (!missing.isEmpty() || !unexpected.isEmpty()) {
             throw new IllegalArgumentException(
                     "State dict does not match the model: missing keys "
-                            + missing
-                            + ", unexpected keys "
-                            + unexpected);
+                            + few(missing)
+                            + "; unexpected keys "
+                            + few(unexpected));
         }
+    }
+
+    /** The count and the first five names: one readable line even for hundreds of keys. */
+    private static String few(TreeSet<String> names) {
+        if (names.isEmpty()) {
+            return "none";
+        }
+        int shown = 5;
+        return names.size()
+                + " ("
+                + String.join(", ", names.stream().limit(shown).toList())
+                + (names.size() > shown ? " and " + (names.size() - shown) + " more" : "")
+                + ")";
     }
 
     private static void checkCompatible(String key, Tensor expected, Tensor given) {

@@ -18,6 +18,9 @@ public final class Tensor {
     private final long numel;
     private final ByteBuffer data;
 
+    /** The floats {@link #readDoubles} copies at once before widening them. */
+    private static final int READ_CHUNK = 1 << 14;
+
     private Tensor(DType dtype, int[] shape, ByteBuffer data) {
         this.dtype = Objects.requireNonNull(dtype, "dtype");
         this.shape = shape.clone();
@@ -233,6 +236,42 @@ public final class Tensor {
             case INT32 -> data.getInt(at);
             case INT64 -> data.getLong(at);
         };
+    }
+
+    /**
+     * Copies a run of consecutive elements as doubles, without the per-element checks of {@link
+     * #getDouble(long)}: the bulk read that unfolding a weight into a matrix uses.
+     *
+     * @param from the flat index of the first element
+     * @param count how many, {@code >= 0}
+     * @param target where to write them
+     * @param offset the index in {@code target} of the first one
+     * @throws IndexOutOfBoundsException if the run or the target range is out of bounds
+     */
+    public void readDoubles(long from, int count, double[] target, int offset) {
+        Objects.checkFromIndexSize(from, count, numel);
+        Objects.checkFromIndexSize(offset, count, target.length);
+        int first = (int) from;
+        switch (dtype) {
+            case FLOAT32 -> {
+                // a bulk copy into floats (a memory copy for little-endian data), then widening
+                java.nio.FloatBuffer floats = data.asFloatBuffer();
+                float[] chunk = new float[Math.min(count, READ_CHUNK)];
+                for (int done = 0; done < count; done += chunk.length) {
+                    int length = Math.min(chunk.length, count - done);
+                    floats.get(first + done, chunk, 0, length);
+                    for (int k = 0; k < length; k++) {
+                        target[offset + done + k] = chunk[k];
+                    }
+                }
+            }
+            case FLOAT64 -> data.asDoubleBuffer().get(first, target, offset, count);
+            default -> {
+                for (int k = 0; k < count; k++) {
+                    target[offset + k] = getDouble(first + k);
+                }
+            }
+        }
     }
 
     /**

@@ -155,6 +155,8 @@ public final class JsonReport {
                 boxed(layer.macsBeforeAtInput()),
                 boxed(layer.macsAfterAtInput()),
                 layer.relativeError(),
+                layer.storedRelativeError(),
+                layer.clampedElements(),
                 layer.seconds());
     }
 

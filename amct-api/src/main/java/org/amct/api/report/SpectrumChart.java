@@ -10,60 +10,50 @@ import org.amct.api.LayerReport;
 import org.amct.api.Spectrum;
 
 /**
- * One layer's singular values as an inline SVG: the values on a log scale against their index, the
- * kept ones (up to the rank) in colour, the VBMF threshold as a dashed line, the clamp band {@code
- * [L/(d+1), L/d]} shaded and the chosen rank as a vertical line. Zeros and values below {@link
- * #DYNAMIC_RANGE} times the largest are drawn at that floor; a threshold that is NaN (the rule fell
- * back to full rank) or not positive is not drawn, and the caption says why.
+ * One layer's singular values as a small inline SVG on the scale every layer shares: each value
+ * divided by the layer's largest, on a log scale from 1 down to {@link #FLOOR} (smaller values and
+ * zeros are drawn at the floor), against the index. The kept ones (up to the rank) are in colour,
+ * the VBMF threshold (divided by the same largest value) is a dashed line, the clamp band {@code
+ * [L/(d+1), L/d]} is shaded and the chosen rank is a vertical line. A threshold that is NaN (the
+ * rule fell back to full rank), not positive or off the scale is not drawn, and the caption says
+ * so. Because the y range is the same for every layer, two charts can be compared at a glance.
  */
 final class SpectrumChart {
-    /** Values below this fraction of the largest are drawn at the floor (float64 noise). */
-    static final double DYNAMIC_RANGE = 1e-16;
+    /** The bottom of the shared scale: values below this fraction of the largest are drawn here. */
+    static final double FLOOR = 1e-4;
 
-    private static final int WIDTH = 560;
-    private static final int HEIGHT = 280;
-    private static final int LEFT = 64;
-    private static final int RIGHT = 16;
-    private static final int TOP = 34;
-    private static final int BOTTOM = 44;
+    private static final int WIDTH = 280;
+    private static final int HEIGHT = 150;
+    private static final int LEFT = 40;
+    private static final int RIGHT = 8;
+    private static final int TOP = 8;
+    private static final int BOTTOM = 24;
     private static final int MARKERS_UP_TO = 64;
+    private static final double LOG_LOW = Math.log10(FLOOR);
+    private static final double LOG_HIGH = 0;
 
     private final LayerReport layer;
     private final double[] values;
-    private final double floor;
-    private final double logLow;
-    private final double logHigh;
+    private final double largest;
     private final boolean drawsThreshold;
 
     private SpectrumChart(LayerReport layer) {
         this.layer = layer;
         Spectrum spectrum = layer.spectrum();
         this.values = spectrum.singularValues();
+        this.largest = largest(values);
+        double relative = spectrum.threshold() / largest;
+        this.drawsThreshold = Double.isFinite(relative) && relative >= FLOOR && relative <= 1;
+    }
+
+    private static double largest(double[] values) {
         double largest = 0;
-        double smallestPositive = Double.POSITIVE_INFINITY;
         for (double v : values) {
             if (v > 0 && Double.isFinite(v)) {
                 largest = Math.max(largest, v);
-                smallestPositive = Math.min(smallestPositive, v);
             }
         }
-        this.floor = Math.max(smallestPositive, largest * DYNAMIC_RANGE);
-        double threshold = spectrum.threshold();
-        this.drawsThreshold =
-                largest > 0
-                        && Double.isFinite(threshold)
-                        && threshold > 0
-                        && threshold >= floor
-                        && threshold <= largest * 1e3;
-        double top = drawsThreshold ? Math.max(largest, threshold) : largest;
-        double bottom = drawsThreshold ? Math.min(floor, threshold) : floor;
-        double low = Math.floor(Math.log10(bottom));
-        double high = Math.ceil(Math.log10(top));
-        if (high <= low) {
-            high = low + 1;
-        }
-        this.logLow = low;
-        this.logHigh = high;
+        return largest;
     }
 
     /**
@@ -73,7 +63,7 @@ final class SpectrumChart {
      * @return an {@code <svg>} element with class {@code spectrum}
      */
     static String svg(LayerReport layer) {
-        StringBuilder out = new StringBuilder(8192);
+        StringBuilder out = new StringBuilder(4096);
         out.append("<svg class=\"spectrum\" xmlns=\"http://www.w3.org/2000/svg\" width=\"")
                 .append(WIDTH)
                 .append("\" height=\"")
@@ -82,21 +72,17 @@ final class SpectrumChart {
                 .append(WIDTH)
                 .append(' ')
                 .append(HEIGHT)
-                .append("\" role=\"img\">\n<title>")
-                .append(escape("Singular values of layer " + layer.name()))
+                .append("\" role=\"img\" font-size=\"10\" fill=\"#3c4043\">\n<title>")
+                .append(escape("Singular values of layer " + layer.name() + " over the largest"))
                 .append("</title>\n");
         double[] values = layer.spectrum().singularValues();
-        boolean anyPositive = false;
-        for (double v : values) {
-            anyPositive |= v > 0 && Double.isFinite(v);
-        }
-        if (!anyPositive) {
+        if (largest(values) == 0) {
             out.append("<text x=\"")
                     .append(WIDTH / 2)
                     .append("\" y=\"")
                     .append(HEIGHT / 2)
                     .append("\" text-anchor=\"middle\">")
-                    .append("All singular values are zero: nothing to plot on a log scale.")
+                    .append("All singular values are zero: nothing to plot.")
                     .append("</text>\n</svg>");
             return out.toString();
         }
@@ -105,7 +91,7 @@ final class SpectrumChart {
     }
 
     /**
-     * The caption under the chart: what is drawn and what could not be.
+     * The caption under the chart: the numbers behind the marks and what could not be drawn.
      *
      * @param layer the layer's report
      * @return plain text, not escaped
@@ -113,49 +99,38 @@ final class SpectrumChart {
     static String caption(LayerReport layer) {
         Spectrum spectrum = layer.spectrum();
         double[] values = spectrum.singularValues();
+        double largest = largest(values);
         StringBuilder text = new StringBuilder();
-        text.append(values.length)
-                .append(" singular values; rank ")
-                .append(layer.rank())
-                .append(" keeps the first ")
-                .append(layer.rank())
-                .append(". ");
+        text.append(values.length).append(" singular values, largest ").append(number(largest));
         double threshold = spectrum.threshold();
         if (Double.isNaN(threshold) || spectrum.vbmfRank() < 0) {
-            text.append("No VBMF threshold: the rule met invalid numbers and fell back to rank ")
-                    .append(values.length)
-                    .append(". ");
+            text.append("; no VBMF threshold (invalid numbers)");
+        } else if (threshold > 0 && largest > 0) {
+            double relative = threshold / largest;
+            text.append("; VBMF threshold ").append(number(relative)).append(" of the largest");
+            if (relative > 1) {
+                text.append(", above every value (not drawn)");
+            } else if (relative < FLOOR) {
+                text.append(", below the floor (not drawn)");
+            }
         } else {
-            text.append("VBMF threshold ")
-                    .append(number(threshold))
-                    .append(" (")
-                    .append(spectrum.vbmfRank())
-                    .append(" values above it)");
-            text.append(threshold > 0 ? ". " : ", not drawn on a log scale. ");
+            text.append("; VBMF threshold ").append(number(threshold)).append(" (not drawn)");
         }
-        text.append("Clamp band [")
-                .append(spectrum.clampLow())
-                .append(", ")
-                .append(spectrum.clampHigh())
-                .append("].");
-        if (values.length > 0) {
-            double largest = values[0];
-            long clipped = 0;
-            for (double v : values) {
-                if (!(v > largest * DYNAMIC_RANGE)) {
-                    clipped++;
-                }
-            }
-            if (clipped > 0) {
-                text.append(' ')
-                        .append(clipped)
-                        .append(clipped == 1 ? " value" : " values")
-                        .append(" at or below ")
-                        .append(number(DYNAMIC_RANGE))
-                        .append(" times the largest (zeros included) drawn at the floor.");
+        long clipped = 0;
+        for (double v : values) {
+            if (!(v >= largest * FLOOR) || largest == 0) {
+                clipped++;
             }
         }
-        return text.toString();
+        if (clipped > 0) {
+            text.append("; ")
+                    .append(clipped)
+                    .append(clipped == 1 ? " value" : " values")
+                    .append(" under ")
+                    .append(number(FLOOR))
+                    .append(" of the largest (zeros included) drawn at the floor");
+        }
+        return text.append('.').toString();
     }
 
     private void draw(StringBuilder out) {
@@ -185,7 +160,7 @@ final class SpectrumChart {
                         .append(coordinate(indexX(i, n)))
                         .append("\" cy=\"")
                         .append(coordinate(valueY(values[i])))
-                        .append("\" r=\"2.5\" fill=\"")
+                        .append("\" r=\"2\" fill=\"")
                         .append(i < rank ? "#1a73e8" : "#9aa0a6")
                         .append("\"/>\n");
             }
@@ -201,7 +176,7 @@ final class SpectrumChart {
                     .append("\" y2=\"")
                     .append(coordinate(y))
                     .append(
-                            "\" stroke=\"#d93025\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>\n");
+                            "\" stroke=\"#d93025\" stroke-width=\"1.2\" stroke-dasharray=\"5 3\"/>\n");
         }
         double rankX = boundaryX(rank, n);
         out.append("<line class=\"rank\" x1=\"")
@@ -213,24 +188,22 @@ final class SpectrumChart {
                 .append("\" y2=\"")
                 .append(coordinate(plotBottom))
                 .append("\" stroke=\"#188038\" stroke-width=\"2\"/>\n");
-        boolean labelLeft = rankX > WIDTH - RIGHT - 80;
+        boolean labelLeft = rankX > WIDTH - RIGHT - 50;
         out.append("<text x=\"")
-                .append(coordinate(rankX + (labelLeft ? -4 : 4)))
+                .append(coordinate(rankX + (labelLeft ? -3 : 3)))
                 .append("\" y=\"")
-                .append(coordinate(plotBottom - 6))
+                .append(TOP + 10)
                 .append("\" fill=\"#188038\" text-anchor=\"")
                 .append(labelLeft ? "end" : "start")
-                .append("\">rank ")
+                .append("\">r = ")
                 .append(rank)
                 .append("</text>\n");
-        legend(out);
     }
 
     private void axes(StringBuilder out, int n) {
         double plotBottom = HEIGHT - BOTTOM;
-        out.append("<g class=\"axes\" font-size=\"11\" fill=\"#3c4043\">\n");
-        int decadeStep = (int) Math.max(1, Math.ceil((logHigh - logLow) / 8));
-        for (double e = logLow; e <= logHigh + 1e-9; e += decadeStep) {
+        out.append("<g class=\"axes\">\n");
+        for (int e = (int) LOG_HIGH; e >= (int) LOG_LOW; e--) {
             double y = logY(e);
             out.append("<line x1=\"")
                     .append(LEFT)
@@ -241,21 +214,18 @@ final class SpectrumChart {
                     .append("\" y2=\"")
                     .append(coordinate(y))
                     .append("\" stroke=\"#e0e0e0\"/>\n<text x=\"")
-                    .append(LEFT - 6)
+                    .append(LEFT - 4)
                     .append("\" y=\"")
-                    .append(coordinate(y + 4))
+                    .append(coordinate(y + 3))
                     .append("\" text-anchor=\"end\">")
-                    .append(decadeLabel((int) e))
+                    .append(e == 0 ? "1" : e >= -2 ? number(Math.pow(10, e)) : "1e" + e)
                     .append("</text>\n");
         }
-        int step = niceStep(n);
         SortedSet<Integer> ticks = new TreeSet<>();
         ticks.add(1);
-        for (int i = step; i <= n; i += step) {
-            ticks.add(i);
-        }
-        if (n - ticks.last() > step / 2) {
-            ticks.add(n);
+        ticks.add(n);
+        if (n >= 8) {
+            ticks.add(Math.max(2, n / 2));
         }
         for (int index : ticks) {
             tickX(out, index, n, plotBottom);
@@ -268,15 +238,7 @@ final class SpectrumChart {
                 .append(WIDTH - LEFT - RIGHT)
                 .append("\" height=\"")
                 .append(HEIGHT - TOP - BOTTOM)
-                .append("\" fill=\"none\" stroke=\"#5f6368\"/>\n<text x=\"")
-                .append(LEFT + (WIDTH - LEFT - RIGHT) / 2)
-                .append("\" y=\"")
-                .append(HEIGHT - 6)
-                .append("\" text-anchor=\"middle\">index of the singular value</text>\n")
-                .append("<text transform=\"rotate(-90)\" x=\"")
-                .append(-(TOP + (HEIGHT - TOP - BOTTOM) / 2))
-                .append("\" y=\"14\" text-anchor=\"middle\">singular value (log scale)</text>\n")
-                .append("</g>\n");
+                .append("\" fill=\"none\" stroke=\"#5f6368\"/>\n</g>\n");
     }
 
     private void tickX(StringBuilder out, int index, int n, double plotBottom) {
@@ -288,42 +250,14 @@ final class SpectrumChart {
                 .append("\" y1=\"")
                 .append(coordinate(plotBottom))
                 .append("\" y2=\"")
-                .append(coordinate(plotBottom + 4))
+                .append(coordinate(plotBottom + 3))
                 .append("\" stroke=\"#5f6368\"/>\n<text x=\"")
                 .append(coordinate(x))
                 .append("\" y=\"")
-                .append(coordinate(plotBottom + 16))
+                .append(coordinate(plotBottom + 13))
                 .append("\" text-anchor=\"middle\">")
                 .append(index)
                 .append("</text>\n");
-    }
-
-    private void legend(StringBuilder out) {
-        out.append("<g class=\"legend\" font-size=\"11\" fill=\"#3c4043\">\n");
-        String line = "<line x1=\"0\" x2=\"18\" y1=\"0\" y2=\"0\" stroke-width=\"2\" stroke=\"";
-        int x = LEFT;
-        x = legendItem(out, x, line + "#1a73e8\"/>", "kept");
-        x = legendItem(out, x, line + "#9aa0a6\"/>", "dropped");
-        if (drawsThreshold) {
-            x = legendItem(out, x, line + "#d93025\" stroke-dasharray=\"6 4\"/>", "VBMF threshold");
-        }
-        String band = "<rect x=\"0\" y=\"-6\" width=\"18\" height=\"12\" fill=\"#f2c94c\"";
-        x = legendItem(out, x, band + " fill-opacity=\"0.35\"/>", "clamp band");
-        String rank = "<line x1=\"9\" x2=\"9\" y1=\"-7\" y2=\"7\" stroke-width=\"2\"";
-        legendItem(out, x, rank + " stroke=\"#188038\"/>", "chosen rank");
-        out.append("</g>\n");
-    }
-
-    /** One legend entry at {@code x}; returns where the next one starts. */
-    private static int legendItem(StringBuilder out, int x, String swatch, String label) {
-        out.append("<g transform=\"translate(")
-                .append(x)
-                .append(",14)\">")
-                .append(swatch)
-                .append("<text x=\"23\" y=\"4\">")
-                .append(label)
-                .append("</text></g>\n");
-        return x + 23 + (int) Math.ceil(label.length() * 6.5) + 16;
     }
 
     private void polyline(StringBuilder out, int from, int to, String colour) {
@@ -334,11 +268,19 @@ final class SpectrumChart {
                 .append(colour)
                 .append("\" stroke-width=\"1.5\" points=\"");
         int n = values.length;
-        for (int i = from; i < to; i++) {
+        // Long spectra: one point per pixel column is enough.
+        int step = Math.max(1, n / (2 * (WIDTH - LEFT - RIGHT)));
+        for (int i = from; i < to; i += step) {
             if (i > from) {
                 out.append(' ');
             }
             out.append(coordinate(indexX(i, n))).append(',').append(coordinate(valueY(values[i])));
+        }
+        if ((to - 1 - from) % step != 0) {
+            out.append(' ')
+                    .append(coordinate(indexX(to - 1, n)))
+                    .append(',')
+                    .append(coordinate(valueY(values[to - 1])));
         }
         out.append("\"/>\n");
     }
@@ -354,31 +296,14 @@ final class SpectrumChart {
     }
 
     private double valueY(double value) {
-        double clipped = value > floor && Double.isFinite(value) ? value : floor;
+        double relative = value / largest;
+        double clipped =
+                relative > FLOOR && Double.isFinite(relative) ? Math.min(1, relative) : FLOOR;
         return logY(Math.log10(clipped));
     }
 
-    private double logY(double log) {
-        double fraction = (log - logLow) / (logHigh - logLow);
+    private static double logY(double log) {
+        double fraction = (log - LOG_LOW) / (LOG_HIGH - LOG_LOW);
         return HEIGHT - BOTTOM - fraction * (HEIGHT - TOP - BOTTOM);
-    }
-
-    private static String decadeLabel(int exponent) {
-        if (exponent >= -3 && exponent <= 4) {
-            return number(Math.pow(10, exponent));
-        }
-        return "1e" + exponent;
-    }
-
-    /** A tick spacing of 1, 2 or 5 times a power of ten giving at most about 8 ticks. */
-    private static int niceStep(int n) {
-        double raw = Math.max(1, n / 8.0);
-        double power = Math.pow(10, Math.floor(Math.log10(raw)));
-        for (int factor : new int[] {1, 2, 5, 10}) {
-            if (factor * power >= raw) {
-                return (int) Math.max(1, factor * power);
-            }
-        }
-        return (int) (10 * power);
     }
 }

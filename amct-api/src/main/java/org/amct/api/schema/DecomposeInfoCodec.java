@@ -12,9 +12,13 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +28,7 @@ import java.util.List;
 import java.util.Set;
 import org.amct.api.decompose.LayerPlan;
 import org.amct.api.exception.DecompositionInfoException;
+import org.amct.api.exception.Quoted;
 import org.amct.api.io.AtomicFiles;
 
 /**
@@ -54,6 +59,9 @@ public final class DecomposeInfoCodec {
     /** The largest file read: far above any real model's (about 300 bytes per layer). */
     static final long MAX_FILE_BYTES = 64L * 1024 * 1024;
 
+    /** How many leading bytes identify the formats people mix up with an info file. */
+    static final int HEAD_BYTES = 16;
+
     private DecomposeInfoCodec() {}
 
     /**
@@ -68,35 +76,88 @@ public final class DecomposeInfoCodec {
         long size = Files.size(file);
         if (size > MAX_FILE_BYTES) {
             throw new DecompositionInfoException(
-                    "Decomposition-info file '"
-                            + file
-                            + "' is "
+                    "Decomposition-info file "
+                            + Quoted.of(file)
+                            + " is "
                             + size
                             + " bytes, more than the "
                             + MAX_FILE_BYTES
                             + " a decomposition-info file may have (a few hundred bytes per"
                             + " layer). Is it the right file?");
         }
-        byte[] bytes = Files.readAllBytes(file);
-        String json;
-        try {
-            json =
-                    StandardCharsets.UTF_8
-                            .newDecoder()
-                            .onMalformedInput(CodingErrorAction.REPORT)
-                            .onUnmappableCharacter(CodingErrorAction.REPORT)
-                            .decode(ByteBuffer.wrap(bytes))
-                            .toString();
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(HEAD_BYTES);
+        }
+        String other = otherFormat(head, size);
+        if (other != null) {
+            throw new DecompositionInfoException(
+                    "Decomposition-info file "
+                            + Quoted.of(file)
+                            + " is not a decomposition-info file: it looks like "
+                            + other
+                            + ". Decomposition-info files are JSON (decompose_info.json).");
+        }
+        // Streamed through a strict UTF-8 decoder: the file is never held whole, as bytes or as
+        // characters (a 60 MB file would otherwise take 180 MB of heap before parsing starts).
+        CharsetDecoder utf8 =
+                StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT);
+        List<DecomposeInfoEntry> entries;
+        try (Reader reader =
+                new BufferedReader(new InputStreamReader(Files.newInputStream(file), utf8))) {
+            entries = MAPPER.readValue(reader, ENTRIES);
         } catch (CharacterCodingException e) {
             throw new DecompositionInfoException(
-                    "Decomposition-info file '"
-                            + file
-                            + "' is not UTF-8 text ("
+                    "Decomposition-info file "
+                            + Quoted.of(file)
+                            + " is not UTF-8 text ("
                             + e
                             + "). Decomposition-info files are JSON; is it the right file?",
                     e);
+        } catch (JsonProcessingException e) {
+            throw new DecompositionInfoException(locate(file.toString(), e), e);
         }
-        return parse(json, file.toString());
+        return check(entries, file.toString());
+    }
+
+    /**
+     * What a file passed for an info file seems to be, from its first bytes, as the model reader
+     * recognises files passed for a model: the formats people mix up with it.
+     *
+     * @param bytes the file's first bytes (up to {@value #HEAD_BYTES})
+     * @param size the file's size in bytes
+     * @return a description with advice, or null when it may be JSON
+     */
+    static String otherFormat(byte[] bytes, long size) {
+        if (bytes.length >= 10) {
+            long header =
+                    java.nio.ByteBuffer.wrap(bytes, 0, 8)
+                            .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                            .getLong();
+            if (header > 1 && header <= size - 8 && bytes[8] == '{') {
+                return "a safetensors weights file (pass it with --weights)";
+            }
+        }
+        if (bytes.length >= 4
+                && bytes[0] == 'P'
+                && bytes[1] == 'K'
+                && bytes[2] == 3
+                && bytes[3] == 4) {
+            return "a ZIP archive (a PyTorch checkpoint?)";
+        }
+        if (bytes.length >= 2 && (bytes[0] & 0xff) == 0x1f && (bytes[1] & 0xff) == 0x8b) {
+            return "a gzip-compressed file (decompress it first)";
+        }
+        if (bytes.length >= 2 && (bytes[0] & 0xff) == 0x80 && bytes[1] >= 2 && bytes[1] <= 5) {
+            return "a Python pickle";
+        }
+        if (bytes.length >= 2 && bytes[0] == 0x08 && (bytes[1] & 0xff) < 0x20) {
+            return "a binary protobuf file such as an ONNX model (the model is the first argument)";
+        }
+        return null;
     }
 
     /**
@@ -114,33 +175,44 @@ public final class DecomposeInfoCodec {
         } catch (JsonProcessingException e) {
             throw new DecompositionInfoException(locate(source, e), e);
         }
+        return check(entries, source);
+    }
+
+    /** The entries as plans, after the checks that span entries. */
+    private static List<LayerPlan> check(List<DecomposeInfoEntry> entries, String source) {
         if (entries == null) {
             throw new DecompositionInfoException(
-                    "Decomposition-info file '" + source + "' holds null, expected a JSON list");
+                    "Decomposition-info file "
+                            + Quoted.of(source)
+                            + " holds null, expected a JSON list");
         }
         Set<String> names = new HashSet<>();
         for (int i = 0; i < entries.size(); i++) {
             DecomposeInfoEntry entry = entries.get(i);
             if (entry == null) {
                 throw new DecompositionInfoException(
-                        "Decomposition-info file '" + source + "', $[" + i + "]: entry is null");
+                        "Decomposition-info file "
+                                + Quoted.of(source)
+                                + ", $["
+                                + i
+                                + "]: entry is null");
             }
             if (!names.add(entry.oriLayerInfo().name())) {
                 throw new DecompositionInfoException(
-                        "Decomposition-info file '"
-                                + source
-                                + "', $["
+                        "Decomposition-info file "
+                                + Quoted.of(source)
+                                + ", $["
                                 + i
-                                + "].ori_layer_info.name: layer '"
-                                + entry.oriLayerInfo().name()
-                                + "' is listed twice");
+                                + "].ori_layer_info.name: layer "
+                                + Quoted.of(entry.oriLayerInfo().name())
+                                + " is listed twice");
             }
         }
         return entries.stream().map(DecomposeInfoEntry::toPlan).toList();
     }
 
     private static String locate(String source, JsonProcessingException e) {
-        StringBuilder where = new StringBuilder("Decomposition-info file '" + source + "'");
+        StringBuilder where = new StringBuilder("Decomposition-info file " + Quoted.of(source));
         JsonLocation location = e.getLocation();
         if (location != null && location.getLineNr() > 0) {
             where.append(", line ")
@@ -153,7 +225,7 @@ public final class DecomposeInfoCodec {
         }
         Throwable root = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
         String detail = root == e ? e.getOriginalMessage() : root.getMessage();
-        return where + ": " + detail;
+        return where + ": " + Quoted.text(detail, 4 * Quoted.MAX_CHARS);
     }
 
     private static String jsonPath(List<JsonMappingException.Reference> path) {

@@ -95,6 +95,8 @@ public record RunReportDocument(
         "macs_at_input_before",
         "macs_at_input_after",
         "rel_error",
+        "rel_error_stored",
+        "clamped_elements",
         "seconds"
     })
     public record Layer(
@@ -117,6 +119,8 @@ public record RunReportDocument(
             @JsonProperty("macs_at_input_after") @JsonInclude(JsonInclude.Include.NON_NULL)
                     Long macsAtInputAfter,
             @JsonProperty("rel_error") double relError,
+            @JsonProperty("rel_error_stored") double relErrorStored,
+            @JsonProperty("clamped_elements") long clampedElements,
             @JsonProperty("seconds") double seconds) {
         /**
          * Copies the lists.
@@ -134,7 +138,11 @@ public record RunReportDocument(
          * @param paramsAfter {@code params_after}
          * @param macsBefore {@code macs_before}
          * @param macsAfter {@code macs_after}
-         * @param relError {@code rel_error}
+         * @param relError {@code rel_error}: the float64 factors' relative error
+         * @param relErrorStored {@code rel_error_stored}: the relative error of the two new weights
+         *     as stored in the layer's dtype
+         * @param clampedElements {@code clamped_elements}: elements of the new weights clamped to
+         *     the dtype's finite range
          * @param seconds time spent on the layer
          */
         public Layer {

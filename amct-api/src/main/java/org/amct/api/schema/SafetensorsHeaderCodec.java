@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.amct.api.exception.ModelFormatException;
+import org.amct.api.exception.Quoted;
 
 /**
  * Parses and writes the JSON header of a safetensors file: an object mapping each tensor name to
@@ -84,7 +85,8 @@ public final class SafetensorsHeaderCodec {
         for (Map.Entry<String, JsonNode> field : node.properties()) {
             if (!field.getValue().isTextual()) {
                 throw fail(
-                        source, "__metadata__ value of '" + field.getKey() + "' must be a string");
+                        source,
+                        "__metadata__ value of " + Quoted.of(field.getKey()) + " must be a string");
             }
             out.put(field.getKey(), field.getValue().textValue());
         }
@@ -92,14 +94,14 @@ public final class SafetensorsHeaderCodec {
     }
 
     private static SafetensorsHeaderEntry entry(String name, JsonNode node, String source) {
-        String where = "tensor '" + name + "'";
+        String where = "tensor " + Quoted.of(name);
         if (!node.isObject()) {
             throw fail(source, where + " must be an object");
         }
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!key.equals("dtype") && !key.equals("shape") && !key.equals("data_offsets")) {
-                throw fail(source, where + " has an unknown field '" + key + "'");
+                throw fail(source, where + " has an unknown field " + Quoted.of(key));
             }
         }
         JsonNode dtype = node.get("dtype");
@@ -144,7 +146,8 @@ public final class SafetensorsHeaderCodec {
         ObjectNode root = MAPPER.createObjectNode();
         if (!metadata.isEmpty()) {
             ObjectNode meta = root.putObject(METADATA);
-            metadata.forEach(meta::put);
+            // Sorted by key: the same metadata gives the same bytes whatever map it came in.
+            new java.util.TreeMap<>(metadata).forEach(meta::put);
         }
         for (SafetensorsHeaderEntry entry : entries) {
             ObjectNode node = root.putObject(entry.name());

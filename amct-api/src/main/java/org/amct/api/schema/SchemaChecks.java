@@ -2,6 +2,7 @@ package org.amct.api.schema;
 
 import java.util.List;
 import org.amct.api.decompose.DecomposeMode;
+import org.amct.api.exception.Quoted;
 
 /** Value checks shared by the schema records; failures surface with the JSON location. */
 final class SchemaChecks {
@@ -18,7 +19,7 @@ final class SchemaChecks {
             DecomposeMode.valueOf(mode);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
-                    "mode must be one of FCFK, FCSK, SCFK, SCSK, got '" + mode + "'", e);
+                    "mode must be one of FCFK, FCSK, SCFK, SCSK, got " + Quoted.of(mode), e);
         }
     }
 

@@ -28,6 +28,22 @@ class BenchTest {
                 e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ConvShape.parse("axbxcxd"));
         assertThrows(IllegalArgumentException.class, () -> ConvShape.parse("0x1x1x1"));
+        // Quoted as typed, not as the half-built record prints (it read 0x0x0x0).
+        assertEquals(
+                "Shape '64x0x3x3': every dimension must be >= 1",
+                assertThrows(IllegalArgumentException.class, () -> ConvShape.parse("64x0x3x3"))
+                        .getMessage());
+        assertEquals(
+                "Shape 64x0x3x3: every dimension must be >= 1",
+                assertThrows(IllegalArgumentException.class, () -> new ConvShape(64, 0, 3, 3))
+                        .getMessage());
+        assertEquals(
+                "Shape '100000X100000x3x3': 90,000,000,000 weight elements, more than the 2^31-1"
+                        + " one tensor may hold",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> ConvShape.parse("100000X100000x3x3"))
+                        .getMessage());
     }
 
     @Test

@@ -57,6 +57,24 @@ class SafetensorsTest {
     }
 
     @Test
+    void theSameContentGivesTheSameBytesWhateverTheMetadataMapsOrder() throws IOException {
+        Map<String, String> one = new java.util.LinkedHashMap<>();
+        one.put("source", "m.onnx");
+        one.put("format", "pt");
+        Map<String, String> other = new java.util.LinkedHashMap<>();
+        other.put("format", "pt");
+        other.put("source", "m.onnx");
+        Path a = temp.resolve("a.safetensors");
+        Path b = temp.resolve("b.safetensors");
+        Safetensors.write(a, sample(), one);
+        Safetensors.write(b, sample(), other);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+                Files.readAllBytes(a), Files.readAllBytes(b));
+        String header = new String(Files.readAllBytes(a), 8, 64, StandardCharsets.UTF_8);
+        assertTrue(header.startsWith("{\"__metadata__\":{\"format\":\"pt\",\"source\""), header);
+    }
+
+    @Test
     void halfPrecisionClampsInsteadOfOverflowing() {
         Tensor t =
                 Tensor.fromDoubles(DType.FLOAT16, new int[] {3}, new double[] {1e6, -1e6, 65519});

@@ -65,7 +65,8 @@ class ModelGraphTest {
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> m.loadStateDict(dict));
         assertEquals(
-                "State dict does not match the model: missing keys [bn.weight], unexpected keys [extra.weight]",
+                "State dict does not match the model: missing keys 1 (bn.weight); unexpected keys 1"
+                        + " (extra.weight)",
                 e.getMessage());
         Map<String, Tensor> wrongShape = new LinkedHashMap<>(m.stateDict());
         wrongShape.put("conv1.bias", Tensor.ofFloats(new int[] {9}, new float[9]));

@@ -53,6 +53,8 @@ class JsonReportTest {
         assertEquals(first.firstShape().get(0), layer.get("first_shape").get(0).asInt());
         assertEquals(first.kernelSize().height(), layer.get("kernel_size").get(0).asInt());
         assertEquals(first.relativeError(), layer.get("rel_error").asDouble());
+        assertEquals(first.storedRelativeError(), layer.get("rel_error_stored").asDouble());
+        assertEquals(first.clampedElements(), layer.get("clamped_elements").asLong());
         assertEquals("head", report.get("skipped").get(0).get("name").asText());
 
         // Totals count every Conv2d, the unchanged ones on both sides.

@@ -1,6 +1,7 @@
 package org.amct.cli.command;
 
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "amct",
         mixinStandardHelpOptions = true,
-        version = "amct 0.1.0",
+        versionProvider = AmctVersion.class,
         description =
                 "Compresses the Conv2d layers of ONNX models by low-rank tensor decomposition.",
         subcommands = {
@@ -30,7 +31,9 @@ import picocli.CommandLine.Spec;
             "2:bad command line",
             "3:invalid input (model, weights, info file or output folder)",
             "4:no usable backend, or the backend failed",
-            "5:I/O error (a file cannot be read or written)"
+            "5:I/O error (a file cannot be read or written)",
+            "130:interrupted (SIGINT); no debris, the output folder as it was",
+            "143:terminated (SIGTERM); no debris, the output folder as it was"
         })
 public final class AmctCommand implements Runnable {
     @Spec private CommandSpec spec;
@@ -52,7 +55,7 @@ public final class AmctCommand implements Runnable {
      *
      * @param out where results go
      * @param err where messages, errors and the progress bar go
-     * @param interactive whether {@code err} is a terminal (the progress bar is drawn only then)
+     * @param interactive whether stderr is a terminal (the progress bar is drawn only then)
      * @return the command line
      */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err, boolean interactive) {
@@ -60,7 +63,43 @@ public final class AmctCommand implements Runnable {
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler(new ErrorHandler());
+        commandLine.setParameterExceptionHandler(ErrorHandler::usage);
+        everyCommand(commandLine, new AmctVersion());
         return commandLine;
+    }
+
+    /** Every subcommand prints the build's version for {@code -V}/{@code --version}. */
+    private static void everyCommand(CommandLine command, AmctVersion version) {
+        command.getCommandSpec().versionProvider(version);
+        command.getSubcommands().values().forEach(sub -> everyCommand(sub, version));
+    }
+
+    /**
+     * The width to wrap the help at: {@code COLUMNS} when it holds a number (at least 55, picocli's
+     * minimum), else 0 for "ask the terminal" when stdout is one, else 80.
+     *
+     * @param columns the {@code COLUMNS} environment variable, or null
+     * @param terminal whether the output is a terminal
+     * @return the width, or 0 to detect it
+     */
+    public static int helpWidth(String columns, boolean terminal) {
+        if (columns != null && columns.strip().matches("[0-9]{1,4}")) {
+            return Math.max(55, Integer.parseInt(columns.strip()));
+        }
+        return terminal ? 0 : 80;
+    }
+
+    /**
+     * Says that the heap ran out, the heap this run had, about how much a rerun needs and how to
+     * give it ({@code AMCT_JAVA_OPTS}).
+     *
+     * @param err stderr
+     * @param args the command line
+     * @param trace the error, printed under {@code --verbose}, or null
+     * @return the exit status, 3
+     */
+    public static int outOfMemory(PrintWriter err, List<String> args, OutOfMemoryError trace) {
+        return ErrorHandler.outOfMemory(err, args, trace);
     }
 
     /** Whether a progress bar may be drawn on stderr. */
@@ -68,10 +107,15 @@ public final class AmctCommand implements Runnable {
         return interactive;
     }
 
+    /** Whether {@code -v} was given. */
+    boolean isVerbose() {
+        return verbose;
+    }
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(
                 spec.commandLine(),
-                "Missing command: use decompose, apply, inspect, backends or bench (see --help)");
+                "missing command: use decompose, apply, inspect, backends or bench");
     }
 }

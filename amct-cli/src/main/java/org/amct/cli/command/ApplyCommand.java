@@ -2,13 +2,16 @@ package org.amct.cli.command;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.amct.api.DecomposedWeights;
 import org.amct.api.NetworkDecomposition;
 import org.amct.api.TensorDecompose;
+import org.amct.api.exception.Quoted;
 import org.amct.api.graph.ModelGraph;
+import org.amct.api.io.HeapShortage;
 import org.amct.onnx.OnnxModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,11 +32,11 @@ import picocli.CommandLine.Spec;
         name = "apply",
         mixinStandardHelpOptions = true,
         description = {
-            "Restructures MODEL as a decomposition-info file says.",
-            "Each listed Conv2d becomes two convs; writes DIR/<model>_decomposed.onnx. With --weights,",
-            "loads the decomposed",
-            "Conv2d weights (for example decomposed_weights.safetensors); without, the new convs",
-            "get fresh random weights, to be trained or loaded elsewhere."
+            "Restructures MODEL as a decomposition-info file says: each listed Conv2d becomes two"
+                    + " convs; writes DIR/<model>_decomposed.onnx. With --weights, loads the"
+                    + " decomposed Conv2d weights (for example decomposed_weights.safetensors);"
+                    + " without, the new convs get fresh random weights, to be trained or loaded"
+                    + " elsewhere."
         })
 final class ApplyCommand implements Callable<Integer> {
     @Spec private CommandSpec spec;
@@ -71,10 +74,32 @@ final class ApplyCommand implements Callable<Integer> {
         if (weights != null) {
             Inputs.readable(weights, "weights file");
         }
+        OutputFolder.nonEmpty(spec, output);
+        try {
+            return run();
+        } catch (OutOfMemoryError e) {
+            // Whatever the run held is unreachable now; the staging folder is already removed.
+            throw new InvalidInputException(
+                    HeapShortage.ranOut(
+                            "Applying " + Quoted.of(info) + " to " + Quoted.of(model),
+                            3 * Files.size(model) + (256L << 20)),
+                    e);
+        }
+    }
+
+    private int run() throws IOException {
+        OnnxModel onnx = OnnxModel.read(model);
         String onnxName = Inputs.stem(model) + "_decomposed.onnx";
+        List<String> outputs = List.of(onnxName, onnxName + ".data");
+        // Before the folder is touched: no output may be an input, whatever --overwrite says.
+        InputPaths inputs =
+                new InputPaths().addModel(model, onnx).add("decomposition-info file", info);
+        if (weights != null) {
+            inputs.add("weights file", weights);
+        }
+        inputs.checkOutputs(output, outputs);
         try (OutputFolder folder =
-                OutputFolder.prepare(output, overwrite, List.of(onnxName, onnxName + ".data"))) {
-            OnnxModel onnx = OnnxModel.read(model);
+                OutputFolder.prepare(output, overwrite, outputs, spec.commandLine().getErr())) {
             NetworkDecomposition restructured =
                     TensorDecompose.decomposeNetwork(onnx.graph(), info);
             ModelGraph result = restructured.model();

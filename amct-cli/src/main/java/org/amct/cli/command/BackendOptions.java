@@ -24,7 +24,9 @@ final class BackendOptions {
     @Option(
             names = "--threads",
             paramLabel = "N",
-            description = "CPU threads a backend may use; 0 (default) means all processors.")
+            description =
+                    "CPU threads a backend may use; 0 (default) means automatic: the"
+                            + " processors the load average leaves idle, at least 1.")
     void threads(int value) {
         if (value < 0) {
             throw new ParameterException(

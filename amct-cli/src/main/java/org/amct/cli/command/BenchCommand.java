@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import org.amct.api.DecompositionOptions;
 import org.amct.api.DecompositionResult;
@@ -17,6 +18,7 @@ import org.amct.api.TensorDecompose;
 import org.amct.api.backend.BackendCatalog;
 import org.amct.api.backend.BackendRequest;
 import org.amct.api.backend.ProbeReport;
+import org.amct.api.backend.ThreadPolicy;
 import org.amct.api.bench.ConvShape;
 import org.amct.api.bench.LayerBenchmark;
 import org.amct.api.bench.Measurement;
@@ -38,10 +40,10 @@ import picocli.CommandLine.Spec;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = {
-            "Times the decomposition of Conv2d shapes on backends, side by side.",
-            "Each shape is COUTxCINxKHxKW (e.g. 512x512x3x3) with Gaussian weights; each",
-            "time is the median of --runs runs after --warmups untimed ones and covers the",
-            "whole per-layer work (unfold, factorize, rank rule, vectors, factors)."
+            "Times the decomposition of Conv2d shapes on backends, side by side. Each shape is"
+                    + " COUTxCINxKHxKW (e.g. 512x512x3x3) with Gaussian weights; each time is the"
+                    + " median of --runs runs after --warmups untimed ones and covers the whole"
+                    + " per-layer work (unfold, factorize, rank rule, vectors, factors)."
         })
 final class BenchCommand implements Callable<Integer> {
     private static final ObjectMapper MAPPER =
@@ -78,8 +80,12 @@ final class BenchCommand implements Callable<Integer> {
             names = "--threads",
             paramLabel = "N",
             defaultValue = "0",
-            description = "CPU threads per backend; 0 means all processors.")
+            description =
+                    "CPU threads per backend (and for the reference script); 0 means"
+                            + " automatic: the processors the load average leaves idle.")
     private int threads;
+
+    private int resolvedThreads;
 
     @Option(
             names = "--resnet50",
@@ -108,6 +114,8 @@ final class BenchCommand implements Callable<Integer> {
                     spec.commandLine(), "--runs must be >= 1, --warmups and --threads >= 0");
         }
         List<ConvShape> parsed = parseShapes();
+        double loadBefore = loadAverage();
+        resolvedThreads = ThreadPolicy.resolve(threads);
         BackendCatalog catalog = BackendCatalog.discover();
         List<Measurement> measurements = new ArrayList<>();
         for (ProbeReport report : backends(catalog)) {
@@ -120,10 +128,26 @@ final class BenchCommand implements Callable<Integer> {
         long start = System.nanoTime();
         Optional<DecompositionResult> model = resnet50 ? Optional.of(resnet50()) : Optional.empty();
         double modelSeconds = (System.nanoTime() - start) / 1e9;
+        double loadAfter = loadAverage();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(toJson(measurements, costs, model, modelSeconds));
+            out.println(
+                    toJson(
+                            measurements,
+                            costs,
+                            model,
+                            modelSeconds,
+                            resolvedThreads,
+                            loadBefore,
+                            loadAfter));
         } else {
+            out.printf(
+                    Locale.ROOT,
+                    "%d thread%s; load average (1 min) %s at the start, %s at the end%n",
+                    resolvedThreads,
+                    resolvedThreads == 1 ? "" : "s",
+                    formatLoad(loadBefore),
+                    formatLoad(loadAfter));
             printTable(out, measurements);
             printReference(out, measurements, costs, effectiveThreads());
             model.ifPresent(result -> printModel(out, result, modelSeconds));
@@ -131,8 +155,19 @@ final class BenchCommand implements Callable<Integer> {
         return ExitCode.SUCCESS.code();
     }
 
+    /** The system's one-minute load average, negative when the platform does not report it. */
+    private static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                .getSystemLoadAverage();
+    }
+
+    private static String formatLoad(double load) {
+        return load < 0 ? "unknown" : String.format(Locale.ROOT, "%.2f", load);
+    }
+
+    /** The thread count both sides run with, resolved once so that both get the same. */
     private int effectiveThreads() {
-        return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+        return resolvedThreads;
     }
 
     private static void printReference(
@@ -145,26 +180,37 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.printf(
                 Locale.ROOT,
-                "%nAgainst reference_cost.py (numpy, %d threads, same run):%n%-14s %-10s %10s %10s %10s %10s%n",
+                "%nAgainst reference_cost.py (numpy, %d threads, same run):%n"
+                        + "%-14s %-10s %10s %10s %10s %11s %11s %10s%n",
                 threads,
                 "shape",
                 "backend",
                 "ours s",
                 "ref s",
                 "ref/ours",
-                "ref RSS MB");
+                "ours RSS MB",
+                "ref RSS MB",
+                "ref/ours");
         for (Measurement m : measurements) {
             ReferenceCost.Cost cost = costs.get(m.shape());
             if (cost != null) {
+                OptionalLong ours = m.residentPeakBytes();
                 out.printf(
                         Locale.ROOT,
-                        "%-14s %-10s %10.3f %10.3f %9.1fx %10d%n",
+                        "%-14s %-10s %10.3f %10.3f %9.1fx %11s %11d %10s%n",
                         m.shape(),
                         m.backend(),
                         m.medianSeconds(),
                         cost.seconds(),
                         cost.seconds() / m.medianSeconds(),
-                        cost.peakRssMegabytes());
+                        ours.isPresent() ? Long.toString(ours.getAsLong() >> 20) : "-",
+                        cost.peakRssMegabytes(),
+                        ours.isPresent() && ours.getAsLong() > 0
+                                ? String.format(
+                                        Locale.ROOT,
+                                        "%.1fx",
+                                        (cost.peakRssMegabytes() << 20) / (double) ours.getAsLong())
+                                : "-");
             }
         }
     }
@@ -188,12 +234,12 @@ final class BenchCommand implements Callable<Integer> {
         }
         Optional<BackendId> requested;
         try {
-            requested = BackendRequest.resolve(Optional.ofNullable(backend).map(BackendId::of));
+            requested = Optional.ofNullable(backend).map(BackendId::of);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(
                     spec.commandLine(), "--backend '" + backend + "': " + e.getMessage());
         }
-        return List.of(catalog.select(requested).chosen());
+        return List.of(BackendRequest.select(catalog, requested).chosen());
     }
 
     private List<Measurement> measure(
@@ -201,7 +247,7 @@ final class BenchCommand implements Callable<Integer> {
         List<Measurement> out = new ArrayList<>();
         var selection = catalog.select(Optional.of(id));
         try (ComputeBackend opened =
-                selection.provider().open(new org.amct.spi.BackendOptions(threads))) {
+                selection.provider().open(new org.amct.spi.BackendOptions(resolvedThreads))) {
             for (ConvShape shape : parsed) {
                 out.add(LayerBenchmark.run(opened, shape, warmups, runs, 7));
             }
@@ -210,7 +256,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private DecompositionResult resnet50() {
-        DecompositionOptions.Builder options = DecompositionOptions.builder().threads(threads);
+        DecompositionOptions.Builder options =
+                DecompositionOptions.builder().threads(resolvedThreads);
         if (backend != null && !"all".equals(backend)) {
             options.backend(backend);
         }
@@ -274,8 +321,18 @@ final class BenchCommand implements Callable<Integer> {
             List<Measurement> measurements,
             Map<ConvShape, ReferenceCost.Cost> costs,
             Optional<DecompositionResult> model,
-            double modelSeconds) {
+            double modelSeconds,
+            int threads,
+            double loadBefore,
+            double loadAfter) {
         ObjectNode root = MAPPER.createObjectNode();
+        root.put("threads", threads);
+        if (loadBefore >= 0) {
+            root.put("load_average_start", loadBefore);
+        }
+        if (loadAfter >= 0) {
+            root.put("load_average_end", loadAfter);
+        }
         ArrayNode rows = root.putArray("measurements");
         for (Measurement m : measurements) {
             ObjectNode row = rows.addObject();
@@ -295,6 +352,12 @@ final class BenchCommand implements Callable<Integer> {
                 row.put("reference_seconds", cost.seconds());
                 row.put("reference_peak_rss_bytes", cost.peakRssMegabytes() << 20);
                 row.put("reference_over_ours", cost.seconds() / m.medianSeconds());
+                m.residentPeakBytes()
+                        .ifPresent(
+                                v ->
+                                        row.put(
+                                                "reference_rss_over_ours",
+                                                (cost.peakRssMegabytes() << 20) / (double) v));
             }
         }
         model.ifPresent(

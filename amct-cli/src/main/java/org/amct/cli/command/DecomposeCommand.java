@@ -2,7 +2,10 @@ package org.amct.cli.command;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,9 +16,12 @@ import org.amct.api.DecompositionResult;
 import org.amct.api.SkippedLayer;
 import org.amct.api.TensorDecompose;
 import org.amct.api.exception.DecompositionException;
+import org.amct.api.exception.Quoted;
 import org.amct.api.graph.ModelGraph;
+import org.amct.api.io.HeapShortage;
 import org.amct.api.report.HtmlReport;
 import org.amct.api.report.JsonReport;
+import org.amct.api.report.ReportContext;
 import org.amct.onnx.OnnxModel;
 import org.amct.onnx.UnmappedConv;
 import picocli.CommandLine.Command;
@@ -37,7 +43,9 @@ import picocli.CommandLine.Spec;
             "  decompose_info.json              the decomposition info (when a layer changed)",
             "  decomposed_weights.safetensors   the Conv2d weights with PyTorch names (idem)",
             "  report.json                      per layer: mode, rank, shapes, parameters, error",
-            "  report.html                      spectra and size charts (with --report-html)"
+            "  report.html                      the report to decide with (with --report-html)",
+            "When no layer is eligible, it says so with the reasons counted and writes only the"
+                    + " reports (the unchanged model too with --write-unchanged)."
         })
 final class DecomposeCommand implements Callable<Integer> {
     static final String INFO_FILE = "decompose_info.json";
@@ -71,6 +79,13 @@ final class DecomposeCommand implements Callable<Integer> {
                             + " parameters and MACs before and after, for a browser.")
     private boolean reportHtml;
 
+    @Option(
+            names = "--write-unchanged",
+            description =
+                    "Write <model>_decomposed.onnx even when no layer is eligible (an unchanged"
+                            + " copy).")
+    private boolean writeUnchanged;
+
     @Mixin private BackendOptions backendOptions;
 
     @Mixin private RankOptions rankOptions;
@@ -85,22 +100,49 @@ final class DecomposeCommand implements Callable<Integer> {
                             + " listed wins. Repeatable.")
     private List<String> ranks = new java.util.ArrayList<>();
 
+    private ProgressBar progress;
+
     @Override
     public Integer call() throws IOException {
+        try {
+            return decompose();
+        } finally {
+            if (progress != null) {
+                progress.close();
+            }
+        }
+    }
+
+    private Integer decompose() throws IOException {
         Inputs.readable(model, "model");
+        OutputFolder.nonEmpty(spec, output);
+        try {
+            return run();
+        } catch (OutOfMemoryError e) {
+            // Whatever the run held is unreachable now; the staging folder is already removed.
+            throw new InvalidInputException(
+                    HeapShortage.ranOut(
+                            "Decomposing " + Quoted.of(model),
+                            3 * Files.size(model) + (256L << 20)),
+                    e);
+        }
+    }
+
+    private int run() throws IOException {
+        OnnxModel onnx = OnnxModel.read(model);
         String onnxName = Inputs.stem(model) + "_decomposed.onnx";
+        List<String> outputs =
+                List.of(
+                        onnxName,
+                        onnxName + ".data",
+                        INFO_FILE,
+                        WEIGHTS_FILE,
+                        REPORT_FILE,
+                        REPORT_HTML_FILE);
+        // Before the folder is touched: no output may be an input, whatever --overwrite says.
+        new InputPaths().addModel(model, onnx).checkOutputs(output, outputs);
         try (OutputFolder folder =
-                OutputFolder.prepare(
-                        output,
-                        overwrite,
-                        List.of(
-                                onnxName,
-                                onnxName + ".data",
-                                INFO_FILE,
-                                WEIGHTS_FILE,
-                                REPORT_FILE,
-                                REPORT_HTML_FILE))) {
-            OnnxModel onnx = OnnxModel.read(model);
+                OutputFolder.prepare(output, overwrite, outputs, spec.commandLine().getErr())) {
             DecompositionOptions options = options(folder, onnx);
             long start = System.nanoTime();
             DecompositionResult result;
@@ -112,7 +154,7 @@ final class DecomposeCommand implements Callable<Integer> {
                         e.category(), "Model '" + model + "': " + e.getMessage(), e);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            writeOutputs(folder, onnxName, onnx, result, seconds);
+            writeOutputs(folder, onnxName, onnx, result, seconds, start);
             // All outputs appear together, or none (a failure above leaves DIR as it was).
             List<Path> written = folder.commit();
             print(
@@ -133,8 +175,15 @@ final class DecomposeCommand implements Callable<Integer> {
                         .decomposeInfoFile(folder.resolve(INFO_FILE));
         options.inputSizes(
                 rankOptions.targetsMacs() ? onnx.convInputSizes() : onnx.knownConvInputSizes());
-        if (parent.isInteractive()) {
-            options.progress(new ProgressBar(spec.commandLine().getErr()));
+        if (parent.isInteractive() || parent.isVerbose()) {
+            progress =
+                    new ProgressBar(
+                            spec.commandLine().getErr(),
+                            parent.isInteractive(),
+                            ProgressBar.width(System.getenv("COLUMNS")),
+                            System::nanoTime,
+                            true);
+            options.progress(progress);
         }
         try {
             return options.build();
@@ -149,9 +198,12 @@ final class DecomposeCommand implements Callable<Integer> {
             String onnxName,
             OnnxModel onnx,
             DecompositionResult result,
-            double seconds)
+            double seconds,
+            long startNanos)
             throws IOException {
-        onnx.write(result.model(), folder.resolve(onnxName));
+        if (!result.changes().isEmpty() || writeUnchanged) {
+            onnx.write(result.model(), folder.resolve(onnxName));
+        }
         if (!result.changes().isEmpty()) {
             writeWeights(folder, result.model());
         }
@@ -159,8 +211,38 @@ final class DecomposeCommand implements Callable<Integer> {
                 JsonReport.toJson(model.getFileName().toString(), onnx.graph(), result, seconds);
         folder.write(REPORT_FILE, out -> out.write(report));
         if (reportHtml) {
-            HtmlReport.write(result, folder.resolve(REPORT_HTML_FILE));
+            ReportContext context =
+                    ReportContext.builder()
+                            .model(model.getFileName().toString())
+                            .version(AmctVersion.version())
+                            .date(Instant.now().minusNanos(System.nanoTime() - startNanos))
+                            .commandLine(commandLine())
+                            .build();
+            // The info file is staged now; the report names where it will be.
+            DecompositionResult shown =
+                    new DecompositionResult(
+                            result.model(),
+                            result.changes(),
+                            result.backend(),
+                            result.layers(),
+                            result.skipped(),
+                            result.decomposeInfoFile().map(f -> output.resolve(f.getFileName())));
+            HtmlReport.write(shown, context, folder.resolve(REPORT_HTML_FILE));
         }
+    }
+
+    /** The command line as typed, quoted for a POSIX shell where needed. */
+    private String commandLine() {
+        StringBuilder line = new StringBuilder("amct");
+        for (String arg : spec.root().commandLine().getParseResult().originalArgs()) {
+            line.append(' ');
+            if (arg.matches("[A-Za-z0-9_./:=,+@%-]+")) {
+                line.append(arg);
+            } else {
+                line.append('\'').append(arg.replace("'", "'\\''")).append('\'');
+            }
+        }
+        return line.toString();
     }
 
     private Path writeWeights(OutputFolder folder, ModelGraph decomposed) throws IOException {
@@ -178,12 +260,10 @@ final class DecomposeCommand implements Callable<Integer> {
             double seconds,
             List<Path> written) {
         if (result.layers().isEmpty()) {
-            out.println(
-                    "No Conv2d layer is eligible for decomposition: the model is written"
-                            + " unchanged, with a report; no decomposition info or weights.");
-        } else {
-            LayerTable.decomposed(out, result.layers());
+            nothingToDecompose(out, onnx, result, written);
+            return;
         }
+        LayerTable.decomposed(out, result.layers());
         if (!result.skipped().isEmpty()) {
             out.println("Left unchanged:");
             for (SkippedLayer skipped : result.skipped()) {
@@ -196,7 +276,7 @@ final class DecomposeCommand implements Callable<Integer> {
         out.printf(
                 Locale.ROOT,
                 "Decomposed %d of %d Conv2d layers on backend '%s' (%s) in %.2f s;"
-                        + " Conv2d parameters %,d -> %,d (%.1f%%)%n",
+                        + " Conv2d parameters %,d -> %,d: %.1f%% kept%n",
                 result.layers().size(),
                 result.layers().size() + result.skipped().size(),
                 result.backend().id(),
@@ -206,6 +286,45 @@ final class DecomposeCommand implements Callable<Integer> {
                 totals.paramsAfter(),
                 100.0 * totals.paramsAfter() / Math.max(1, totals.paramsBefore()));
         result.target().ifPresent(target -> LayerTable.target(out, target));
+        written.forEach(file -> out.println("Wrote " + file));
+    }
+
+    private static void nothingToDecompose(
+            PrintWriter out, OnnxModel onnx, DecompositionResult result, List<Path> written) {
+        int convs = result.skipped().size();
+        Map<String, Integer> reasons = new LinkedHashMap<>();
+        result.skipped().forEach(s -> reasons.merge(s.reason(), 1, Integer::sum));
+        StringBuilder counted = new StringBuilder();
+        reasons.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .forEach(
+                        e ->
+                                counted.append(counted.length() == 0 ? "" : "; ")
+                                        .append(e.getValue())
+                                        .append(" x ")
+                                        .append(e.getKey()));
+        out.println(
+                "Nothing to decompose: "
+                        + (convs == 0
+                                ? "the model has no Conv2d layer"
+                                : "none of the "
+                                        + convs
+                                        + " Conv2d layers is eligible ("
+                                        + counted
+                                        + ")")
+                        + (onnx.unmappedConvs().isEmpty()
+                                ? ""
+                                : "; "
+                                        + onnx.unmappedConvs().size()
+                                        + " other Conv nodes are not Conv2d layers")
+                        + ".");
+        boolean modelWritten =
+                written.stream().anyMatch(p -> p.getFileName().toString().endsWith(".onnx"));
+        out.println(
+                modelWritten
+                        ? "The model is written unchanged (--write-unchanged), with the report."
+                        : "No model written (add --write-unchanged for an unchanged copy); the"
+                                + " report says the same.");
         written.forEach(file -> out.println("Wrote " + file));
     }
 }

@@ -21,7 +21,17 @@ public enum ExitCode {
      */
     BACKEND_UNAVAILABLE(4),
     /** Reading or writing a file failed: a missing file, a full disk, no permission. */
-    IO_ERROR(5);
+    IO_ERROR(5),
+    /**
+     * Interrupted by SIGINT (Ctrl-C): the JVM's own status (128 + 2) after the shutdown hook
+     * removed the run's staging folder; the output folder is as it was.
+     */
+    INTERRUPTED(130),
+    /**
+     * Terminated by SIGTERM: the JVM's own status (128 + 15) after the shutdown hook removed the
+     * run's staging folder; the output folder is as it was.
+     */
+    TERMINATED(143);
 
     private final int code;
 
@@ -32,7 +42,7 @@ public enum ExitCode {
     /**
      * The process exit status.
      *
-     * @return 0 to 5
+     * @return 0 to 5, or 130 and 143 for signals
      */
     public int code() {
         return code;

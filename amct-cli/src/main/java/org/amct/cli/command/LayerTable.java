@@ -26,7 +26,7 @@ final class LayerTable {
         String format =
                 "%-"
                         + width
-                        + "s %-5s %5s %5s %5s %-7s %-7s %21s %9s %8s"
+                        + "s %-5s %5s %5s %5s %-7s %-7s %21s %9s %10s %8s"
                         + (policies ? "  %s" : "%s")
                         + "%n";
         out.printf(
@@ -41,6 +41,7 @@ final class LayerTable {
                 "stride",
                 "params before->after",
                 "rel error",
+                "stored err",
                 "seconds",
                 policies ? "policy" : "");
         for (LayerReport layer : layers) {
@@ -57,8 +58,22 @@ final class LayerTable {
                     String.format(
                             Locale.ROOT, "%,d->%,d", layer.paramsBefore(), layer.paramsAfter()),
                     String.format(Locale.ROOT, "%.3e", layer.relativeError()),
+                    String.format(Locale.ROOT, "%.3e", layer.storedRelativeError()),
                     String.format(Locale.ROOT, "%.3f", layer.seconds()),
                     policies ? layer.policy() : "");
+        }
+        for (LayerReport layer : layers) {
+            if (layer.clampedElements() > 0) {
+                out.printf(
+                        Locale.ROOT,
+                        "Warning: layer '%s': %,d elements of its new weights were beyond the"
+                                + " range of its dtype and were clamped to it (stored error %.3e,"
+                                + " float64 error %.3e)%n",
+                        layer.name(),
+                        layer.clampedElements(),
+                        layer.storedRelativeError(),
+                        layer.relativeError());
+            }
         }
     }
 

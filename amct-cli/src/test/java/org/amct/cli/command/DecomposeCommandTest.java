@@ -70,8 +70,21 @@ class DecomposeCommandTest {
                                         "params_before",
                                         "params_after",
                                         "rel_error",
+                                        "rel_error_stored",
+                                        "clamped_elements",
                                         "seconds")));
         assertEquals(4, report.get("layers").size());
+        for (JsonNode layer : report.get("layers")) {
+            // float32 weights: nothing clamped, and rounding to float32 moves the error by far
+            // less than float32's unit roundoff times (1 + sqrt(rank)).
+            assertEquals(0, layer.get("clamped_elements").asLong());
+            double bound = Math.ulp(1.0f) * (1 + Math.sqrt(layer.get("rank").asInt()));
+            assertEquals(
+                    layer.get("rel_error").asDouble(),
+                    layer.get("rel_error_stored").asDouble(),
+                    bound,
+                    layer.get("name").asText());
+        }
         assertEquals("layer1.0.conv1", report.get("layers").get(0).get("name").asText());
         assertEquals(2, report.get("skipped").size());
         assertTrue(names(report.get("skipped").get(0)).containsAll(Set.of("name", "reason")));
@@ -124,21 +137,35 @@ class DecomposeCommandTest {
     }
 
     @Test
-    void modelWithoutEligibleLayersGetsOnlyTheModelAndTheReport() throws IOException {
+    void modelWithoutEligibleLayersSaysSoAndWritesOnlyTheReport() throws IOException {
         Path out = temp.resolve("out");
         CliRun run = CliRun.of("decompose", CliRun.PADDLE.toString(), "-o", out.toString());
         assertEquals(0, run.exitCode(), run.toString());
-        assertTrue(run.out().contains("No Conv2d layer is eligible"), run.out());
+        assertTrue(run.out().startsWith("Nothing to decompose: none of the "), run.out());
+        assertTrue(
+                run.out().matches("(?s).*is eligible \\(\\d+ x .*"),
+                "reasons counted: " + run.out());
+        assertTrue(run.out().contains("No model written (add --write-unchanged"), run.out());
         try (var files = Files.list(out)) {
             assertEquals(
-                    Set.of("ch_ppocr_mobile_v2.0_cls_infer_decomposed.onnx", "report.json"),
+                    Set.of("report.json"),
                     Set.copyOf(files.map(p -> p.getFileName().toString()).toList()));
         }
+
+        Path copy = temp.resolve("copy");
+        CliRun asked =
+                CliRun.of(
+                        "decompose",
+                        CliRun.PADDLE.toString(),
+                        "-o",
+                        copy.toString(),
+                        "--write-unchanged");
+        assertEquals(0, asked.exitCode(), asked.toString());
         assertEquals(
                 List.of(Files.readAllBytes(CliRun.PADDLE).length),
                 List.of(
                         Files.readAllBytes(
-                                        out.resolve(
+                                        copy.resolve(
                                                 "ch_ppocr_mobile_v2.0_cls_infer_decomposed.onnx"))
                                 .length));
     }

@@ -170,6 +170,12 @@ class FaultsCommandTest {
                 "is not UTF-8 text");
         badInfo.put(Files.writeString(in.resolve("object.json"), "{}"), "object.json");
         badInfo.put(
+                Files.write(in.resolve("weights-for-info.json"), weights),
+                "looks like a safetensors weights file (pass it with --weights)");
+        badInfo.put(
+                Files.copy(example(), in.resolve("model-for-info.json")),
+                "looks like a binary protobuf file such as an ONNX model");
+        badInfo.put(
                 Files.writeString(
                         in.resolve("twice.json"),
                         json.replace("\"layer1.0.conv2\"", "\"layer1.0.conv1\"")),

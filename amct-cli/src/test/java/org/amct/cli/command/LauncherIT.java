@@ -27,6 +27,17 @@ class LauncherIT {
         return builder.directory(root.toFile()).redirectErrorStream(true);
     }
 
+    /** Waits for the launcher, and never leaves it running: destroyed in {@code finally}. */
+    private static int finish(Process process) throws InterruptedException {
+        try {
+            assertTrue(process.waitFor(5, TimeUnit.MINUTES), "the launcher did not finish");
+            return process.exitValue();
+        } finally {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+    }
+
     @Test
     void launcherDecomposesTheExample() throws IOException, InterruptedException {
         Path root = Path.of("..").toAbsolutePath().normalize();
@@ -43,9 +54,9 @@ class LauncherIT {
                                 "1")
                         .redirectOutput(log.toFile())
                         .start();
-        assertTrue(process.waitFor(5, TimeUnit.MINUTES), "the launcher did not finish");
+        int exit = finish(process);
         String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertEquals(0, process.exitValue(), output);
+        assertEquals(0, exit, output);
         assertTrue(Files.isRegularFile(out.resolve("tiny_resnet_decomposed.onnx")), output);
         assertTrue(Files.isRegularFile(out.resolve("report.json")), output);
         assertTrue(output.contains("Decomposed 4 of 6"), output);
@@ -58,8 +69,8 @@ class LauncherIT {
                 launcher(root, "inspect", "missing.onnx")
                         .redirectOutput(temp.resolve("log.txt").toFile())
                         .start();
-        assertTrue(process.waitFor(5, TimeUnit.MINUTES), "the launcher did not finish");
-        assertEquals(3, process.exitValue(), Files.readString(temp.resolve("log.txt")));
+        int exit = finish(process);
+        assertEquals(3, exit, Files.readString(temp.resolve("log.txt")));
     }
 
     @Test
@@ -79,10 +90,27 @@ class LauncherIT {
         // The OpenCL loader then finds no driver, as on a machine without OpenCL.
         builder.environment().put("OCL_ICD_VENDORS", noDrivers.toString());
         Process process = builder.redirectOutput(temp.resolve("log.txt").toFile()).start();
-        assertTrue(process.waitFor(5, TimeUnit.MINUTES), "the launcher did not finish");
+        int exit = finish(process);
         String output = Files.readString(temp.resolve("log.txt"));
-        assertEquals(4, process.exitValue(), output);
+        assertEquals(4, exit, output);
         assertTrue(output.contains("Backend 'aparapi' was requested but is unavailable"), output);
         assertTrue(output.contains("apt-get install pocl-opencl-icd"), output);
+    }
+
+    @Test
+    void outOfMemoryIsExitThreeWithTheHeapToAskFor() throws IOException, InterruptedException {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        Path out = temp.resolve("out");
+        ProcessBuilder builder =
+                launcher(root, "decompose", "examples/tiny_resnet.onnx", "-o", out.toString());
+        builder.environment().put("AMCT_JAVA_OPTS", "-Xmx8m");
+        Process process = builder.redirectOutput(temp.resolve("log.txt").toFile()).start();
+        assertTrue(process.waitFor(5, TimeUnit.MINUTES), "the launcher did not finish");
+        String output = Files.readString(temp.resolve("log.txt"));
+        assertEquals(3, process.exitValue(), output);
+        assertTrue(output.startsWith("amct: error: out of memory: the Java heap is "), output);
+        assertTrue(output.contains("AMCT_JAVA_OPTS=-Xmx"), output);
+        assertTrue(!output.contains("\tat ") && !output.contains("Exception in thread"), output);
+        assertTrue(!Files.exists(out), "no output folder left behind");
     }
 }

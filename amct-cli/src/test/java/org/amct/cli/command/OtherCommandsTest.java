@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -158,15 +156,5 @@ class OtherCommandsTest {
         }
         assertEquals(ExitCode.INTERNAL_ERROR, ExitCode.of(ErrorCategory.INTERNAL));
         assertEquals(ExitCode.IO_ERROR, ExitCode.of(ErrorCategory.IO));
-    }
-
-    @Test
-    void progressBarEndsItsLineWithTheLastLayer() {
-        StringWriter err = new StringWriter();
-        ProgressBar bar = new ProgressBar(new PrintWriter(err, true));
-        bar.layerDone(1, 2, "a");
-        bar.layerDone(2, 2, "b");
-        assertTrue(err.toString().contains("1/2 a"), err.toString());
-        assertTrue(err.toString().endsWith(System.lineSeparator()), err.toString());
     }
 }

@@ -26,7 +26,9 @@ class ReportHtmlOptionTest {
         assertEquals(0, run.exitCode(), run.toString());
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("<svg"), "inline SVG");
-        assertFalse(html.contains("<script"), "no JavaScript");
+        assertFalse(html.contains("<script src"), "no script from elsewhere");
+        assertTrue(html.contains("<title>amct report: tiny_resnet.onnx</title>"), "model named");
+        assertFalse(html.contains(".amct-staging-"), "no staging folder named");
         assertTrue(html.contains("layer1.0.conv1"), "layer names in the report");
 
         CliRun again =

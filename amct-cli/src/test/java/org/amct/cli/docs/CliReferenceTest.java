@@ -43,8 +43,11 @@ class CliReferenceTest {
 
             The `amct` command decomposes, restructures and inspects ONNX models. Run it through the
             launcher at the repository root (`./amct ...`), which builds the CLI with Maven on first
-            use; see [Getting started](getting-started.md). Every command takes `-h`/`--help`; the
-            texts below are exactly what `--help` prints.
+            use, or through `bin/amct` of the release (see the README); see
+            [Getting started](getting-started.md). Every command takes `-h`/`--help` and
+            `-V`/`--version`; the texts below are exactly what `--help` prints at 100 columns (on a
+            terminal the help follows its width, or `COLUMNS`). A wrong command line prints one
+            `amct: error:` line and `see 'amct <command> --help'`, and exits with 2.
 
             Commands: %s.
             """;

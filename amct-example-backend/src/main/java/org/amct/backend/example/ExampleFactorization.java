@@ -3,6 +3,7 @@ package org.amct.backend.example;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
+import org.amct.spi.BackendChecks;
 import org.amct.spi.DenseMatrix;
 import org.amct.spi.Factorization;
 import org.amct.spi.SvdResult;
@@ -53,12 +54,8 @@ final class ExampleFactorization implements Factorization {
     @Override
     public SvdResult truncate(int rank) {
         int n = singularValues.length;
-        if (rank < 1 || rank > n) {
-            throw new IllegalArgumentException("rank must be in [1, " + n + "], got " + rank);
-        }
-        if (vectors == null) {
-            throw new IllegalStateException("This factorization is closed");
-        }
+        BackendChecks.requireFactorizationOpen(ExampleBackendProvider.ID, vectors == null);
+        BackendChecks.requireRank(ExampleBackendProvider.ID, rank, n, a.cols());
         double[] p = new double[n * rank];
         for (int row = 0; row < n; row++) {
             for (int col = 0; col < rank; col++) {

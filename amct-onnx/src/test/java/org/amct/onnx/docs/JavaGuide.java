@@ -37,7 +37,7 @@ final class JavaGuide {
         DecompositionOptions options =
                 DecompositionOptions.builder()
                         .backend("ejml") // force a backend; leave out for the automatic choice
-                        .threads(2) // 0, the default, means all processors
+                        .threads(2) // 0, the default, means the cores the load leaves idle
                         .decomposeInfoFile(dir.resolve("decompose_info.json"))
                         .build();
         DecompositionResult result = TensorDecompose.autoDecomposition(model, options);

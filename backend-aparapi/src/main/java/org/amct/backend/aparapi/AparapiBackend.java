@@ -5,6 +5,7 @@ import java.util.Objects;
 import org.amct.backend.aparapi.kernel.AparapiGramKernel;
 import org.amct.backend.aparapi.kernel.AparapiJacobiKernel;
 import org.amct.backend.aparapi.kernel.AparapiProjectionKernel;
+import org.amct.spi.BackendChecks;
 import org.amct.spi.BackendException;
 import org.amct.spi.BackendId;
 import org.amct.spi.ComputeBackend;
@@ -78,10 +79,8 @@ final class AparapiBackend implements ComputeBackend {
      */
     @Override
     public Factorization factorize(DenseMatrix a) {
-        Objects.requireNonNull(a, "a");
-        if (closed) {
-            throw new IllegalStateException("Backend 'aparapi' is closed");
-        }
+        BackendChecks.requireBackendOpen(AparapiBackendProvider.ID, closed);
+        BackendChecks.requireFactorizable(AparapiBackendProvider.ID, a);
         return AparapiFactorization.compute(a, kernels);
     }
 

@@ -1,6 +1,7 @@
 package org.amct.backend.aparapi;
 
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.function.Supplier;
 import org.amct.spi.Availability;
 import org.amct.spi.BackendDescriptor;
@@ -57,6 +58,22 @@ public final class AparapiBackendProvider implements ComputeBackendProvider {
     @Override
     public BackendDescriptor descriptor() {
         return DESCRIPTOR;
+    }
+
+    /**
+     * {@value AparapiDeviceSelector#OTHER_PRIORITY} when the OpenCL driver registry lists only CPU
+     * drivers (PoCL, Intel's CPU runtime), read in plain Java; otherwise unknown. So on a machine
+     * with PoCL alone the automatic choice does not probe this backend, and Aparapi's native
+     * library stays unloaded and silent unless the backend is forced or listed.
+     */
+    @Override
+    public OptionalInt priorityCeiling() {
+        try {
+            return runtime.get().priorityCeiling();
+        } catch (LinkageError | RuntimeException e) {
+            LOG.debug("Backend 'aparapi': reading the OpenCL driver registry failed", e);
+            return OptionalInt.empty();
+        }
     }
 
     /**

@@ -40,6 +40,11 @@ final class AparapiDeviceSelector {
      * @return the chosen device, or why there is none
      */
     static AparapiDeviceSelection select(AparapiRuntime runtime) {
+        Optional<String> noDriver = runtime.driverProblem();
+        if (noDriver.isPresent()) {
+            return new AparapiDeviceSelection.NoDevice(
+                    noDriver.get(), AparapiMessages.INSTALL_HINT);
+        }
         Optional<String> loadProblem = runtime.loadProblem();
         if (loadProblem.isPresent()) {
             return new AparapiDeviceSelection.NoDevice(

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.stream.IntStream;
 import org.amct.backend.aparapi.kernel.AparapiGramKernel;
 import org.amct.backend.aparapi.kernel.AparapiProjectionKernel;
+import org.amct.spi.BackendChecks;
 import org.amct.spi.BackendException;
 import org.amct.spi.DenseMatrix;
 import org.amct.spi.Factorization;
@@ -95,14 +96,10 @@ final class AparapiFactorization implements Factorization {
         Objects.requireNonNull(kernels, "kernels");
         int rows = a.rows();
         int cols = a.cols();
-        if (rows == 0 || rows > cols) {
-            throw new IllegalArgumentException(
-                    "Backend 'aparapi' factorizes n x m matrices with 1 <= n <= m, got "
-                            + rows
-                            + " x "
-                            + cols);
-        }
-        int exponent = AparapiScaling.exponent(a, SAFE_EXPONENT);
+        BackendChecks.requireFactorizable(AparapiBackendProvider.ID, a);
+        int exponent =
+                BackendChecks.scaleExponent(
+                        BackendChecks.requireFinite(AparapiBackendProvider.ID, a), SAFE_EXPONENT);
         int order = evenOrder(rows);
         AparapiMemory.check(rows, cols, order, kernels.device());
         String context = rows + " x " + cols;
@@ -128,20 +125,8 @@ final class AparapiFactorization implements Factorization {
 
     @Override
     public SvdResult truncate(int rank) {
-        if (closed) {
-            throw new IllegalStateException("This factorization of backend 'aparapi' is closed");
-        }
-        if (rank < 1 || rank > rows) {
-            throw new IllegalArgumentException(
-                    "rank must be in [1, "
-                            + rows
-                            + "] for a "
-                            + rows
-                            + " x "
-                            + cols
-                            + " matrix, got "
-                            + rank);
-        }
+        BackendChecks.requireFactorizationOpen(AparapiBackendProvider.ID, closed);
+        BackendChecks.requireRank(AparapiBackendProvider.ID, rank, rows, cols);
         double[] left = new double[rows * rank];
         double[] transposed = new double[AparapiProjectionKernel.paddedRank(rank) * rows];
         for (int i = 0; i < rows; i++) {

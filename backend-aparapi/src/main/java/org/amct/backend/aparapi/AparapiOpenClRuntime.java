@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.amct.backend.aparapi.kernel.AparapiDoubleCheckKernel;
 import org.amct.spi.BackendException;
 import org.amct.spi.ComputeBackend;
@@ -23,6 +24,22 @@ import org.amct.spi.ComputeBackend;
  * again to learn the loader's message. Thread-safe (stateless; Aparapi synchronizes).
  */
 final class AparapiOpenClRuntime implements AparapiRuntime {
+
+    @Override
+    public Optional<String> driverProblem() {
+        return AparapiIcdRegistry.missingDriver(
+                System::getenv,
+                AparapiIcdRegistry.DEFAULT_VENDORS,
+                System.getProperty("os.name", ""));
+    }
+
+    @Override
+    public OptionalInt priorityCeiling() {
+        return AparapiIcdRegistry.priorityCeiling(
+                System::getenv,
+                AparapiIcdRegistry.DEFAULT_VENDORS,
+                System.getProperty("os.name", ""));
+    }
 
     @Override
     public Optional<String> loadProblem() {

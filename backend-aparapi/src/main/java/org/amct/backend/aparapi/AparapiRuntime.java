@@ -2,6 +2,7 @@ package org.amct.backend.aparapi;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.amct.spi.BackendException;
 import org.amct.spi.ComputeBackend;
 
@@ -10,6 +11,26 @@ import org.amct.spi.ComputeBackend;
  * OpenCL or without float64. The real one is {@link AparapiOpenClRuntime}.
  */
 interface AparapiRuntime {
+
+    /**
+     * Why no OpenCL driver can be there, found without loading any native library; asked before
+     * anything else so that a machine without drivers loads nothing and prints nothing.
+     *
+     * @return the reason, or empty if a driver may be there
+     */
+    default Optional<String> driverProblem() {
+        return Optional.empty();
+    }
+
+    /**
+     * The highest priority the backend can reach here, known without loading any native library
+     * (see {@link org.amct.spi.ComputeBackendProvider#priorityCeiling()}).
+     *
+     * @return the ceiling, or empty if only the probe can tell
+     */
+    default OptionalInt priorityCeiling() {
+        return OptionalInt.empty();
+    }
 
     /**
      * Why the OpenCL runtime cannot be used at all, for example because {@code libOpenCL.so.1} is

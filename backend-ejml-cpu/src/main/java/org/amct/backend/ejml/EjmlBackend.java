@@ -1,6 +1,6 @@
 package org.amct.backend.ejml;
 
-import java.util.Objects;
+import org.amct.spi.BackendChecks;
 import org.amct.spi.BackendId;
 import org.amct.spi.ComputeBackend;
 import org.amct.spi.DenseMatrix;
@@ -12,13 +12,13 @@ import org.slf4j.LoggerFactory;
  * The opened EJML backend. {@link #factorize} goes through the Gram matrix, reduced once:
  *
  * <ol>
- *   <li>{@code S = A / max|A|} (so values near {@code 1e-300} or {@code 1e+300} neither underflow
- *       nor overflow), and {@code G = S S^T} from EJML's products on the lower tiles ({@link
- *       EjmlGram}), {@code n^2 m} flops;
+ *   <li>{@code S = A / 2^e}, {@code 2^e} the power of two at or below {@code max|A|} (so values
+ *       near {@code 1e-300} or {@code 1e+300} neither underflow nor overflow), and {@code G = S
+ *       S^T} from EJML's products on the lower tiles ({@link EjmlGram}), {@code n^2 m} flops;
  *   <li>{@code G = Q T Q^T} by blocked Householder tridiagonalization ({@link
  *       EjmlTridiagonalizer}), {@code 4/3 n^3} flops on the lower triangle;
  *   <li>all eigenvalues of {@code T} by EJML's symmetric QR without vectors; singular values are
- *       {@code sqrt(max(lambda, 0)) * max|A|}, descending.
+ *       {@code sqrt(max(lambda, 0)) * 2^e}, descending.
  * </ol>
  *
  * {@code truncate(r)} then finds the {@code r} leading eigenvectors of {@code T} by inverse
@@ -43,6 +43,7 @@ final class EjmlBackend implements ComputeBackend {
 
     private final EjmlParallel parallel;
     private final String device;
+    private volatile boolean closed;
 
     EjmlBackend(int threads, String device) {
         this.parallel = new EjmlParallel(threads);
@@ -61,18 +62,13 @@ final class EjmlBackend implements ComputeBackend {
 
     @Override
     public Factorization factorize(DenseMatrix a) {
-        Objects.requireNonNull(a, "a");
+        BackendChecks.requireBackendOpen(id(), closed);
+        BackendChecks.requireFactorizable(id(), a);
         int n = a.rows();
         int m = a.cols();
-        if (n == 0 || n > m) {
-            throw new IllegalArgumentException(
-                    "ejml: factorize needs a matrix with 1 <= rows <= cols, got " + n + " x " + m);
-        }
-        double scale = maxAbs(a.backingArray());
-        if (!Double.isFinite(scale)) {
-            throw new IllegalArgumentException(
-                    "ejml: the " + n + " x " + m + " matrix contains NaN or Inf");
-        }
+        // A power of two, so that dividing by it and multiplying back are exact.
+        double max = BackendChecks.requireFinite(id(), a);
+        double scale = max == 0 ? 0 : Math.scalb(1.0, BackendChecks.scaleExponent(max));
         if (scale == 0) {
             return new EjmlFactorization(a, 0, null, parallel);
         }
@@ -95,6 +91,22 @@ final class EjmlBackend implements ComputeBackend {
         return factorization;
     }
 
+    /**
+     * The peaks of the class documentation, in bytes: the reflectors ({@code n^2}) plus the largest
+     * of the scaled blocks ({@code 2 n m}), the reduction's work ({@code (64 + threads) n}) and
+     * {@code truncate} at the largest rank ({@code 2 n^2 + 64 n} per thread).
+     */
+    @Override
+    public long workspaceBytes(int rows, int cols) {
+        long n = rows;
+        long m = cols;
+        long t = parallel.threads();
+        long forming = 2 * n * m;
+        long reducing = (64 + t) * n;
+        long truncating = 2 * n * n + 64 * n * t;
+        return 8L * (n * n + Math.max(forming, Math.max(reducing, truncating)));
+    }
+
     @Override
     public boolean isThreadSafe() {
         return true;
@@ -102,17 +114,7 @@ final class EjmlBackend implements ComputeBackend {
 
     @Override
     public void close() {
+        closed = true;
         parallel.close();
-    }
-
-    private static double maxAbs(double[] values) {
-        double max = 0;
-        for (double value : values) {
-            double magnitude = Math.abs(value);
-            if (!(magnitude <= max)) {
-                max = magnitude;
-            }
-        }
-        return max;
     }
 }

@@ -1,5 +1,6 @@
 package org.amct.backend.ejml;
 
+import org.amct.spi.BackendChecks;
 import org.amct.spi.DenseMatrix;
 import org.amct.spi.Factorization;
 import org.amct.spi.SvdResult;
@@ -72,20 +73,8 @@ final class EjmlFactorization implements Factorization {
     @Override
     public SvdResult truncate(int rank) {
         int n = rows;
-        if (rank < 1 || rank > n) {
-            throw new IllegalArgumentException(
-                    "ejml: rank must be in [1, "
-                            + n
-                            + "] for a "
-                            + n
-                            + " x "
-                            + cols
-                            + " matrix, got "
-                            + rank);
-        }
-        if (closed) {
-            throw new IllegalStateException("ejml: truncate() called after close()");
-        }
+        BackendChecks.requireFactorizationOpen(EjmlBackendProvider.ID, closed);
+        BackendChecks.requireRank(EjmlBackendProvider.ID, rank, n, cols);
         double[][] vectors = leadingVectors(rank);
         double[] p = new double[n * rank];
         for (int k = 0; k < rank; k++) {

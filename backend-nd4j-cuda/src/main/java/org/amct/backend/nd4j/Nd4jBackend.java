@@ -1,6 +1,7 @@
 package org.amct.backend.nd4j;
 
 import java.util.Objects;
+import org.amct.spi.BackendChecks;
 import org.amct.spi.BackendId;
 import org.amct.spi.ComputeBackend;
 import org.amct.spi.DenseMatrix;
@@ -56,11 +57,21 @@ final class Nd4jBackend implements ComputeBackend {
      */
     @Override
     public Factorization factorize(DenseMatrix a) {
-        Objects.requireNonNull(a, "a");
-        if (closed) {
-            throw new IllegalStateException("Backend 'nd4j' is closed");
-        }
+        BackendChecks.requireBackendOpen(id(), closed);
+        BackendChecks.requireFactorizable(id(), a);
         return Nd4jFactorization.compute(a, () -> runtime.useThreads(threads));
+    }
+
+    /**
+     * The Java heap only: the eigenvalues and singular values ({@code 3 n} doubles) and, in {@code
+     * truncate(r)}, the row-major copy of the larger factor before its columns or rows are
+     * reordered ({@code r m <= n m} doubles). The scaled matrix, {@code G} and the vectors live in
+     * ND4J's off-heap or device memory ({@code n m + 2 n^2} doubles; see {@link
+     * Nd4jFactorization}).
+     */
+    @Override
+    public long workspaceBytes(int rows, int cols) {
+        return 8L * ((long) rows * cols + 3L * rows);
     }
 
     /**

@@ -2,6 +2,7 @@ package org.amct.backend.nd4j;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.amct.spi.BackendChecks;
 import org.amct.spi.BackendException;
 import org.amct.spi.DenseMatrix;
 import org.amct.spi.Factorization;
@@ -79,16 +80,11 @@ final class Nd4jFactorization implements Factorization {
      * @throws BackendException if an ND4J routine fails
      */
     static Nd4jFactorization compute(DenseMatrix a, Runnable threadSetting) {
-        Objects.requireNonNull(a, "a");
         Objects.requireNonNull(threadSetting, "threadSetting");
-        if (a.rows() == 0 || a.rows() > a.cols()) {
-            throw new IllegalArgumentException(
-                    "Backend 'nd4j' factorizes n x m matrices with 1 <= n <= m, got "
-                            + a.rows()
-                            + " x "
-                            + a.cols());
-        }
-        Nd4jFactorization factorization = new Nd4jFactorization(a, scaleExponent(a), threadSetting);
+        BackendChecks.requireFactorizable(Nd4jBackendProvider.ID, a);
+        int exponent =
+                BackendChecks.scaleExponent(BackendChecks.requireFinite(Nd4jBackendProvider.ID, a));
+        Nd4jFactorization factorization = new Nd4jFactorization(a, exponent, threadSetting);
         boolean complete = false;
         try {
             factorization.reduce(a);
@@ -108,20 +104,8 @@ final class Nd4jFactorization implements Factorization {
 
     @Override
     public SvdResult truncate(int rank) {
-        if (closed) {
-            throw new IllegalStateException("This factorization of backend 'nd4j' is closed");
-        }
-        if (rank < 1 || rank > rows) {
-            throw new IllegalArgumentException(
-                    "rank must be in [1, "
-                            + rows
-                            + "] for a "
-                            + rows
-                            + " x "
-                            + cols
-                            + " matrix, got "
-                            + rank);
-        }
+        BackendChecks.requireFactorizationOpen(Nd4jBackendProvider.ID, closed);
+        BackendChecks.requireRank(Nd4jBackendProvider.ID, rank, rows, cols);
         threadSetting.run();
         long start = System.nanoTime();
         ensureVectors();
@@ -156,34 +140,6 @@ final class Nd4jFactorization implements Factorization {
         }
         scaled = null;
         vectors = null;
-    }
-
-    /**
-     * The exponent {@code e} of the power of two that {@code A} is divided by: that of its largest
-     * absolute element, at least {@link Double#MIN_EXPONENT} so that {@code 2^-e} is a double.
-     */
-    private static int scaleExponent(DenseMatrix a) {
-        double[] data = a.backingArray();
-        double max = 0.0;
-        for (int i = 0; i < data.length; i++) {
-            double magnitude = Math.abs(data[i]);
-            if (!(magnitude <= Double.MAX_VALUE)) {
-                throw new IllegalArgumentException(
-                        "Backend 'nd4j': element ("
-                                + i / a.cols()
-                                + ", "
-                                + i % a.cols()
-                                + ") of the "
-                                + a.rows()
-                                + " x "
-                                + a.cols()
-                                + " matrix is "
-                                + data[i]
-                                + "; only finite matrices can be factorized");
-            }
-            max = Math.max(max, magnitude);
-        }
-        return max == 0.0 ? 0 : Math.max(Math.getExponent(max), Double.MIN_EXPONENT);
     }
 
     /** Copies and scales {@code A}, forms {@code G}, keeps a copy, computes the singular values. */

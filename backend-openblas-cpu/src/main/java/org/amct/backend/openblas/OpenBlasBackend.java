@@ -1,11 +1,13 @@
 package org.amct.backend.openblas;
 
 import java.util.Objects;
+import org.amct.spi.BackendChecks;
 import org.amct.spi.BackendException;
 import org.amct.spi.BackendId;
 import org.amct.spi.ComputeBackend;
 import org.amct.spi.DenseMatrix;
 import org.amct.spi.Factorization;
+import org.amct.spi.MatrixSource;
 
 /**
  * The opened {@code openblas} backend. Each {@link #factorize} call goes through the Gram matrix
@@ -60,11 +62,31 @@ final class OpenBlasBackend implements ComputeBackend {
      */
     @Override
     public Factorization factorize(DenseMatrix a) {
-        Objects.requireNonNull(a, "a");
-        if (closed) {
-            throw new IllegalStateException("Backend 'openblas' is closed");
-        }
+        return factorize((MatrixSource) a);
+    }
+
+    /**
+     * {@inheritDoc} Streamed: {@code A} is read a block of columns at a time, twice (for {@code A
+     * A^T} here, for {@code P^T A} in {@code truncate}); no copy of the whole matrix is made.
+     *
+     * @throws IllegalArgumentException also if {@code a} has a NaN or infinite element
+     * @throws IllegalStateException if the backend is closed
+     */
+    @Override
+    public Factorization factorize(MatrixSource a) {
+        BackendChecks.requireBackendOpen(id(), closed);
+        BackendChecks.requireFactorizable(id(), a);
         return OpenBlasFactorization.compute(a, () -> library.useThreads(threads));
+    }
+
+    /**
+     * The Java heap only: the singular values, the sorted eigenvalues and one column buffer ({@code
+     * 3 n} doubles). The Gram matrix, its reflectors and the streamed blocks live in native memory
+     * ({@code n^2 + n b + O(n)} doubles at the peak; see {@link OpenBlasFactorization}).
+     */
+    @Override
+    public long workspaceBytes(int rows, int cols) {
+        return 8L * 3 * rows;
     }
 
     /**

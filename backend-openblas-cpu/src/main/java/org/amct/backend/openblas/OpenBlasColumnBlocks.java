@@ -2,19 +2,20 @@ package org.amct.backend.openblas;
 
 import static org.bytedeco.openblas.global.openblas.cblas_dscal;
 
-import org.amct.spi.DenseMatrix;
+import org.amct.spi.MatrixSource;
 import org.bytedeco.javacpp.DoublePointer;
 
 /**
- * Streams the input matrix {@code A} ({@code rows x cols}, row-major, on the Java heap) to native
- * code a block of columns at a time, scaled by a power of two, so that the whole matrix is never
- * copied at once. A loaded block of {@code w} columns is the row-major {@code rows x w} submatrix,
- * which BLAS reads as the column-major {@code w x rows} matrix {@code A_block^T} with leading
- * dimension {@code w}.
+ * Streams the input matrix {@code A} ({@code rows x cols}, a {@link MatrixSource}: a heap array or
+ * the API's view of a weight tensor) to native code a block of columns at a time, scaled by a power
+ * of two, so that the whole matrix is never copied at once: each block is read into a heap staging
+ * array and copied to the native buffer in one piece. A loaded block of {@code w} columns is the
+ * row-major {@code rows x w} submatrix, which BLAS reads as the column-major {@code w x rows}
+ * matrix {@code A_block^T} with leading dimension {@code w}.
  *
- * <p>The native buffer holds {@code rows * width()} doubles, about {@value #BLOCK_ELEMENTS} (32
- * MiB) but never fewer than {@value #MIN_WIDTH} columns nor more than {@code cols}. {@code A} is
- * only read. Not thread-safe; close it to free the buffer.
+ * <p>The native buffer and the staging array each hold {@code rows * width()} doubles, about
+ * {@value #BLOCK_ELEMENTS} (32 MiB) but never fewer than {@value #MIN_WIDTH} columns nor more than
+ * {@code cols}. {@code A} is only read. Not thread-safe; close it to free the buffer.
  */
 final class OpenBlasColumnBlocks implements AutoCloseable {
     /** The target size of a block, in doubles. */
@@ -23,7 +24,8 @@ final class OpenBlasColumnBlocks implements AutoCloseable {
     /** The fewest columns in a block, so that each BLAS call has enough work. */
     static final int MIN_WIDTH = 64;
 
-    private final double[] source;
+    private final MatrixSource source;
+    private final double[] staging;
     private final int rows;
     private final int cols;
     private final int width;
@@ -36,12 +38,13 @@ final class OpenBlasColumnBlocks implements AutoCloseable {
      * @param a the matrix, not modified
      * @param scale the factor every element is multiplied by, a power of two so that it is exact
      */
-    OpenBlasColumnBlocks(DenseMatrix a, double scale) {
-        this.source = a.backingArray();
+    OpenBlasColumnBlocks(MatrixSource a, double scale) {
+        this.source = a;
         this.rows = a.rows();
         this.cols = a.cols();
         this.width = width(rows, cols);
         this.scale = scale;
+        this.staging = new double[Math.multiplyExact(rows, width)];
         this.buffer = OpenBlasBuffers.allocate((long) rows * width);
     }
 
@@ -105,10 +108,8 @@ final class OpenBlasColumnBlocks implements AutoCloseable {
     DoublePointer load(int block) {
         int first = firstColumn(block);
         int columns = columns(block);
-        for (int row = 0; row < rows; row++) {
-            OpenBlasBuffers.write(
-                    source, row * cols + first, buffer, (long) row * columns, columns);
-        }
+        source.readColumns(first, columns, staging);
+        OpenBlasBuffers.write(staging, 0, buffer, 0, rows * columns);
         if (scale != 1.0) {
             cblas_dscal(rows * columns, scale, buffer, 1);
         }

@@ -9,9 +9,11 @@ import static org.bytedeco.openblas.global.openblas.cblas_dscal;
 import static org.bytedeco.openblas.global.openblas.cblas_dsyrk;
 
 import java.util.Objects;
+import org.amct.spi.BackendChecks;
 import org.amct.spi.BackendException;
 import org.amct.spi.DenseMatrix;
 import org.amct.spi.Factorization;
+import org.amct.spi.MatrixSource;
 import org.amct.spi.SvdResult;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.Pointer;
@@ -29,23 +31,24 @@ import org.slf4j.LoggerFactory;
  * tridiagonal {@code T} by {@code dsytrd} ({@code 4/3 n^3}), and all eigenvalues of {@code T} by
  * {@code dsterf} ({@code O(n^2)}); the singular values are {@code 2^e sqrt(max(lambda, 0))},
  * descending. {@code T} and the Householder reflectors of {@code Q} are kept. {@code truncate(r)}:
- * the top {@code r} eigenvectors of {@code T} by {@code dstemr} (MRRR, {@code O(n r)}), {@code P =
- * Q Z} by {@code dormtr} ({@code 2 n^2 r}), and {@code P^T A} by {@code dgemm} ({@code 2 n m r}),
- * scaled back by {@code 2^e}.
+ * the top {@code r} eigenvectors of {@code T} by inverse iteration from the known eigenvalues
+ * ({@code dstein}, {@code O(n r)}; MRRR by {@code dstemr} when the wanted eigenvalues are
+ * clustered, see {@link OpenBlasTridiagonal}), {@code P = Q Z} by {@code dormtr} ({@code 2 n^2 r}),
+ * and {@code P^T A} by {@code dgemm} ({@code 2 n m r}), scaled back by {@code 2^e}.
  *
  * <p>Memory, in doubles beyond the input {@code A} (which is only read, never copied whole), with
  * {@code b = min(m, max(64, 2^22 / n))} the columns of a streamed block:
  *
  * <ul>
- *   <li>{@code factorize}: peak {@code n^2} ({@code G}) {@code + n b} (block) {@code + 5n} ({@code
- *       d, e, tau} and the copies {@code dsterf} overwrites) {@code + 32n} ({@code dsytrd}'s
- *       workspace);
+ *   <li>{@code factorize}: peak {@code n^2} ({@code G}) {@code + n b} (a block; as much again on
+ *       the Java heap, staged) {@code + 5n} ({@code d, e, tau} and the copies {@code dsterf}
+ *       overwrites) {@code + 32n} ({@code dsytrd}'s workspace);
  *   <li>kept until {@link #close()}: {@code n^2 + 4n} ({@code G} holding the reflectors, {@code d,
  *       e, tau}, the singular values);
  *   <li>{@code truncate(r)}: peak {@code n^2 + 4n} (kept) {@code + n r} (eigenvectors {@code Z},
  *       then {@code P}) {@code + n r + r m} (the returned {@code P} and {@code P^T A} on the Java
- *       heap) {@code + b (n + r)} (a block and its product) {@code + 33n + 32r} ({@code dstemr}'s
- *       and {@code dormtr}'s workspaces, the copies of {@code d, e}).
+ *       heap) {@code + b (n + r)} (a block and its product) {@code + 33n + 32r} ({@code dstein}'s
+ *       or {@code dstemr}'s and {@code dormtr}'s workspaces, the copies of {@code d, e}).
  * </ul>
  *
  * So the peak is {@code n^2 + 2 n r + r m + b (n + r) + O(n)}: for the ranks the decomposition
@@ -63,7 +66,7 @@ import org.slf4j.LoggerFactory;
 final class OpenBlasFactorization implements Factorization {
     private static final Logger LOG = LoggerFactory.getLogger(OpenBlasFactorization.class);
 
-    private final DenseMatrix a;
+    private final MatrixSource a;
     private final int rows;
     private final int cols;
     private final int exponent;
@@ -73,7 +76,7 @@ final class OpenBlasFactorization implements Factorization {
     private OpenBlasTridiagonal tridiagonal;
     private boolean closed;
 
-    private OpenBlasFactorization(DenseMatrix a, int exponent, Runnable threadSetting) {
+    private OpenBlasFactorization(MatrixSource a, int exponent, Runnable threadSetting) {
         this.a = a;
         this.rows = a.rows();
         this.cols = a.cols();
@@ -88,23 +91,20 @@ final class OpenBlasFactorization implements Factorization {
      * Factorizes {@code a}: all singular values, and the tridiagonal form kept for {@link
      * #truncate}.
      *
-     * @param a the {@code n x m} matrix, {@code 1 <= n <= m}, finite; not modified
+     * @param a the {@code n x m} matrix, {@code 1 <= n <= m}, finite; not modified, read again by
+     *     {@link #truncate}
      * @param threadSetting sets OpenBLAS's thread count; run before each native step
      * @return the factorization, owned by the caller
      * @throws IllegalArgumentException if the shape is wrong or an element is NaN or infinite
      * @throws BackendException if a native routine fails
      */
-    static OpenBlasFactorization compute(DenseMatrix a, Runnable threadSetting) {
+    static OpenBlasFactorization compute(MatrixSource a, Runnable threadSetting) {
         Objects.requireNonNull(threadSetting, "threadSetting");
-        if (a.rows() == 0 || a.rows() > a.cols()) {
-            throw new IllegalArgumentException(
-                    "Backend 'openblas' factorizes n x m matrices with 1 <= n <= m, got "
-                            + a.rows()
-                            + " x "
-                            + a.cols());
-        }
-        OpenBlasFactorization factorization =
-                new OpenBlasFactorization(a, scaleExponent(a), threadSetting);
+        BackendChecks.requireFactorizable(OpenBlasBackendProvider.ID, a);
+        int exponent =
+                BackendChecks.scaleExponent(
+                        BackendChecks.requireFinite(OpenBlasBackendProvider.ID, a));
+        OpenBlasFactorization factorization = new OpenBlasFactorization(a, exponent, threadSetting);
         boolean complete = false;
         try {
             factorization.reduce();
@@ -124,15 +124,8 @@ final class OpenBlasFactorization implements Factorization {
 
     @Override
     public SvdResult truncate(int rank) {
-        if (closed) {
-            throw new IllegalStateException("This factorization of backend 'openblas' is closed");
-        }
-        if (rank < 1 || rank > rows) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "rank must be in [1, %d] for a %d x %d matrix, got %d",
-                            rows, rows, cols, rank));
-        }
+        BackendChecks.requireFactorizationOpen(OpenBlasBackendProvider.ID, closed);
+        BackendChecks.requireRank(OpenBlasBackendProvider.ID, rank, rows, cols);
         threadSetting.run();
         long start = System.nanoTime();
         try (DoublePointer vectors = tridiagonal.topEigenvectors(rank)) {
@@ -157,27 +150,6 @@ final class OpenBlasFactorization implements Factorization {
             tridiagonal.close();
             tridiagonal = null;
         }
-    }
-
-    /**
-     * The exponent {@code e} of the power of two that {@code A} is divided by: that of its largest
-     * absolute element, at least {@link Double#MIN_EXPONENT} so that {@code 2^-e} is a double.
-     */
-    private static int scaleExponent(DenseMatrix a) {
-        double[] data = a.backingArray();
-        double max = 0.0;
-        for (int i = 0; i < data.length; i++) {
-            double magnitude = Math.abs(data[i]);
-            if (!(magnitude <= Double.MAX_VALUE)) {
-                throw new IllegalArgumentException(
-                        String.format(
-                                "Backend 'openblas': element (%d, %d) of the %d x %d matrix is %s;"
-                                        + " only finite matrices can be factorized",
-                                i / a.cols(), i % a.cols(), a.rows(), a.cols(), data[i]));
-            }
-            max = Math.max(max, magnitude);
-        }
-        return max == 0.0 ? 0 : Math.max(Math.getExponent(max), Double.MIN_EXPONENT);
     }
 
     /** Forms {@code G}, reduces it to tridiagonal form and computes the singular values. */

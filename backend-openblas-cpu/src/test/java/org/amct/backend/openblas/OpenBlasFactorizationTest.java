@@ -184,6 +184,70 @@ class OpenBlasFactorizationTest {
     }
 
     @Test
+    void aStreamedSourceGivesWhatTheDenseMatrixGivesAndIsReadOnlyInBlocks() {
+        int rows = 40;
+        int cols = 300_000;
+        assertTrue(OpenBlasColumnBlocks.width(rows, cols) < cols, "needs more than one block");
+        DenseMatrix dense = OpenBlasTestMatrices.gaussian(rows, cols, 21);
+        BlockCountingSource source = new BlockCountingSource(dense);
+        try (Factorization fromDense = backend.factorize(dense);
+                Factorization streamed = backend.factorize(source)) {
+            assertArrayEquals(fromDense.singularValues(), streamed.singularValues());
+            SvdResult expected = fromDense.truncate(5);
+            SvdResult actual = streamed.truncate(5);
+            assertArrayEquals(
+                    expected.leftVectors().backingArray(), actual.leftVectors().backingArray());
+            assertArrayEquals(
+                    expected.projection().backingArray(), actual.projection().backingArray());
+        }
+        assertTrue(source.widest < cols, "read in blocks, widest " + source.widest);
+        assertEquals(0, source.wholeCopies, "never materialized");
+    }
+
+    @Test
+    void aStreamedSourceWithANonFiniteElementIsRejectedNamingIt() {
+        double[] data = new double[3 * 70];
+        data[2 * 70 + 65] = Double.NaN;
+        data[2 * 70 + 66] = Double.POSITIVE_INFINITY;
+        var source = new BlockCountingSource(DenseMatrix.wrap(3, 70, data));
+        var e = assertThrows(IllegalArgumentException.class, () -> backend.factorize(source));
+        assertTrue(e.getMessage().contains("(2, 65)"), e.getMessage());
+    }
+
+    /** A source that is not a {@link DenseMatrix}, so that the backend must stream it. */
+    private static final class BlockCountingSource implements org.amct.spi.MatrixSource {
+        private final DenseMatrix matrix;
+        private int widest;
+        private int wholeCopies;
+
+        BlockCountingSource(DenseMatrix matrix) {
+            this.matrix = matrix;
+        }
+
+        @Override
+        public int rows() {
+            return matrix.rows();
+        }
+
+        @Override
+        public int cols() {
+            return matrix.cols();
+        }
+
+        @Override
+        public void readColumns(int first, int count, double[] target) {
+            widest = Math.max(widest, count);
+            matrix.readColumns(first, count, target);
+        }
+
+        @Override
+        public DenseMatrix toDenseMatrix() {
+            wholeCopies++;
+            return matrix;
+        }
+    }
+
+    @Test
     void rejectsMoreRowsThanColumns() {
         DenseMatrix tall = OpenBlasTestMatrices.gaussian(5, 4, 9);
         assertThrows(IllegalArgumentException.class, () -> backend.factorize(tall));

@@ -1,0 +1,170 @@
+package org.amct.backend.openblas;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.bytedeco.javacpp.DoublePointer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The two routes to the eigenvectors of the tridiagonal form: inverse iteration for separated
+ * eigenvalues, MRRR for clustered ones, each giving orthonormal eigenvectors of {@code G}.
+ */
+class OpenBlasTridiagonalTest {
+    private static final double EPS = Math.ulp(1.0);
+
+    @BeforeAll
+    static void load() {
+        OpenBlasLibrary.load().useThreads(1);
+    }
+
+    @Test
+    void clusterWorkCountsSquaredRunsOfCloseEigenvalues() {
+        double[] values = {0.0, 0.5, 0.5000001, 0.5000002, 0.9, 1.0};
+        // wanted from index 1: {0.5, 0.5000001, 0.5000002} is one cluster, 0.9 and 1.0 alone
+        assertEquals(9 + 1 + 1, OpenBlasTridiagonal.clusterWork(values, 1, 1.0));
+        assertEquals(1, OpenBlasTridiagonal.clusterWork(values, 5, 1.0));
+        // with a norm of 1000 every gap is under the tolerance of 1: one cluster of six
+        assertEquals(36, OpenBlasTridiagonal.clusterWork(values, 0, 1000.0));
+    }
+
+    @Test
+    void separatedSpectrumTakesInverseIterationAndGivesEigenvectors() {
+        int n = 120;
+        double[] spectrum = new double[n];
+        for (int i = 0; i < n; i++) {
+            spectrum[i] = 1.0 + i; // gaps of 1, norm about n: no clusters
+        }
+        double[] g = symmetricWithSpectrum(spectrum, 3);
+        int count = 30;
+        try (OpenBlasTridiagonal t = OpenBlasTridiagonal.reduce(copy(g), n, "test")) {
+            double[] values = t.eigenvalues();
+            try (DoublePointer vectors = t.topEigenvectors(count)) {
+                assertEquals(OpenBlasTridiagonal.VectorRoute.INVERSE_ITERATION, t.vectorRoute());
+                assertEigenvectors(g, n, values, vectors, count);
+            }
+        }
+    }
+
+    @Test
+    void clusteredSpectrumTakesMrrrAndStillGivesAnOrthonormalBasis() {
+        int n = 120;
+        double[] spectrum = new double[n];
+        for (int i = 0; i < n; i++) {
+            spectrum[i] = i < n / 2 ? 1.0 : 2.0; // two clusters of 60 equal eigenvalues
+        }
+        double[] g = symmetricWithSpectrum(spectrum, 5);
+        int count = n;
+        try (OpenBlasTridiagonal t = OpenBlasTridiagonal.reduce(copy(g), n, "test")) {
+            double[] values = t.eigenvalues();
+            try (DoublePointer vectors = t.topEigenvectors(count)) {
+                assertEquals(OpenBlasTridiagonal.VectorRoute.MRRR, t.vectorRoute());
+                assertEigenvectors(g, n, values, vectors, count);
+            }
+        }
+    }
+
+    @Test
+    void smallClustersStayOnInverseIterationWithOrthogonalVectors() {
+        int n = 200;
+        double[] spectrum = new double[n];
+        for (int i = 0; i < n; i++) {
+            // pairs of equal eigenvalues: clusters of 2, work 4 per 2 vectors
+            spectrum[i] = 1.0 + (i / 2);
+        }
+        double[] g = symmetricWithSpectrum(spectrum, 11);
+        int count = 60;
+        try (OpenBlasTridiagonal t = OpenBlasTridiagonal.reduce(copy(g), n, "test")) {
+            double[] values = t.eigenvalues();
+            try (DoublePointer vectors = t.topEigenvectors(count)) {
+                assertEquals(OpenBlasTridiagonal.VectorRoute.INVERSE_ITERATION, t.vectorRoute());
+                assertEigenvectors(g, n, values, vectors, count);
+            }
+        }
+    }
+
+    /** Orthonormal columns, and {@code G z_k = lambda z_k} for the top {@code count} values. */
+    private static void assertEigenvectors(
+            double[] g, int n, double[] ascending, DoublePointer vectors, int count) {
+        double[] z = new double[n * count];
+        vectors.get(z);
+        double norm = Math.abs(ascending[n - 1]);
+        double tolerance = 64 * n * EPS;
+        for (int a = 0; a < count; a++) {
+            for (int b = 0; b <= a; b++) {
+                double dot = 0;
+                for (int i = 0; i < n; i++) {
+                    dot += z[a * n + i] * z[b * n + i];
+                }
+                double expected = a == b ? 1.0 : 0.0;
+                assertTrue(
+                        Math.abs(dot - expected) <= tolerance,
+                        "z_" + a + " . z_" + b + " = " + dot);
+            }
+            double lambda = ascending[n - count + a];
+            double residual = 0;
+            for (int i = 0; i < n; i++) {
+                double gz = 0;
+                for (int j = 0; j < n; j++) {
+                    gz += g[j * n + i] * z[a * n + j];
+                }
+                double r = gz - lambda * z[a * n + i];
+                residual += r * r;
+            }
+            assertTrue(
+                    Math.sqrt(residual) <= tolerance * norm,
+                    "residual of eigenpair " + a + ": " + Math.sqrt(residual));
+        }
+    }
+
+    /** {@code Q diag(spectrum) Q^T} for a random orthogonal {@code Q}, column-major. */
+    private static double[] symmetricWithSpectrum(double[] spectrum, long seed) {
+        int n = spectrum.length;
+        double[] q = new double[n * n];
+        Random random = new Random(seed);
+        for (int i = 0; i < q.length; i++) {
+            q[i] = random.nextGaussian();
+        }
+        // Gram-Schmidt on the columns, twice for orthogonality to working precision
+        for (int pass = 0; pass < 2; pass++) {
+            for (int c = 0; c < n; c++) {
+                for (int p = 0; p < c; p++) {
+                    double dot = 0;
+                    for (int i = 0; i < n; i++) {
+                        dot += q[c * n + i] * q[p * n + i];
+                    }
+                    for (int i = 0; i < n; i++) {
+                        q[c * n + i] -= dot * q[p * n + i];
+                    }
+                }
+                double length = 0;
+                for (int i = 0; i < n; i++) {
+                    length += q[c * n + i] * q[c * n + i];
+                }
+                length = Math.sqrt(length);
+                for (int i = 0; i < n; i++) {
+                    q[c * n + i] /= length;
+                }
+            }
+        }
+        double[] g = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double sum = 0;
+                for (int k = 0; k < n; k++) {
+                    sum += q[k * n + i] * spectrum[k] * q[k * n + j];
+                }
+                g[j * n + i] = sum;
+            }
+        }
+        return g;
+    }
+
+    private static DoublePointer copy(double[] values) {
+        DoublePointer pointer = OpenBlasBuffers.allocate(values.length);
+        pointer.put(values);
+        return pointer;
+    }
+}

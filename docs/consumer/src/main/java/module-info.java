@@ -1,0 +1,6 @@
+// tag::consumer[]
+module com.example.compress {
+    requires org.amct.api;
+    requires org.amct.onnx;
+}
+// end::consumer[]
