@@ -226,7 +226,9 @@ final class DecomposeCommand implements Callable<Integer> {
                             result.backend(),
                             result.layers(),
                             result.skipped(),
-                            result.decomposeInfoFile().map(f -> output.resolve(f.getFileName())));
+                            result.decomposeInfoFile().map(f -> output.resolve(f.getFileName())),
+                            result.totals(),
+                            result.target());
             HtmlReport.write(shown, context, folder.resolve(REPORT_HTML_FILE));
         }
     }

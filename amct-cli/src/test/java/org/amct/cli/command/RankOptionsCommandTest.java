@@ -72,7 +72,7 @@ class RankOptionsCommandTest {
         }
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("Target target-params:0.5"), "html shows the target");
-        assertTrue(html.contains("<th>policy</th>"), "html shows the policy");
+        assertTrue(html.contains("policy target-params:0.5"), "html shows the policy");
     }
 
     @Test
