@@ -24,8 +24,9 @@ import org.amct.api.graph.Size2d;
  *     share counted per final output pixel)
  * @param relativeError {@code ||W - W'|| / ||W||} in float64, before casting back
  * @param storedRelativeError {@code ||W - W'|| / ||W||} of the two new weights as stored in the
- *     layer's dtype (rounded, and clamped to its finite range); equal to {@code relativeError} for
- *     float64
+ *     layer's dtype (rounded, and clamped to its finite range), measured for float16 and bfloat16;
+ *     equal to {@code relativeError} for float64 and float32 (float32 rounding moves it by less
+ *     than {@code 2^-24 (1 + sqrt(rank))})
  * @param clampedElements how many elements of the two new weights lay beyond the dtype's finite
  *     range (float16: 65504) and were stored as its largest finite value; 0 for float64
  * @param seconds time spent on the layer

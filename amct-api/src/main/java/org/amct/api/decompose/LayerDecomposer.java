@@ -187,7 +187,13 @@ public final class LayerDecomposer {
                 Tensor lastWeight = Factors.lastWeight(unfolding, svd, dtype);
                 double error = relativeError(a, svd);
                 long clamped = clampedElements(svd, dtype);
-                double storedError = dtype == DType.FLOAT64 ? error : storedError(a, svd, dtype);
+                // Forming the residual costs more than the factorization itself (measured: 0.45 of
+                // 0.84 s at 512x512x3x3), so it is formed only where storing changes the error:
+                // for 16-bit types (rounding at 2^-11 or 2^-8, clamping). Rounding to float32
+                // moves it by less than 2^-24 (1 + sqrt(r)) relative, below anything a report
+                // shows.
+                boolean sixteenBit = dtype == DType.FLOAT16 || dtype == DType.BFLOAT16;
+                double storedError = sixteenBit ? storedError(a, svd, dtype) : error;
                 if (clamped > 0) {
                     LOG.warn(
                             "Layer '{}': {} of {} elements of its two new weights are beyond the {}"
