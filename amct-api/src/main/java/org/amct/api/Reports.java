@@ -2,17 +2,29 @@ package org.amct.api;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import org.amct.api.decompose.DecomposedLayer;
 import org.amct.api.decompose.Factors;
+import org.amct.api.decompose.LayerCost;
 import org.amct.api.decompose.LayerPlan;
 import org.amct.api.decompose.RankChoice;
+import org.amct.api.decompose.RankDecision;
+import org.amct.api.decompose.Unfolding;
 import org.amct.api.graph.Conv2d;
+import org.amct.api.graph.Size2d;
 
 /** Turns the decomposition core's results into the public report types. */
 final class Reports {
     private Reports() {}
 
-    static LayerReport layer(String name, Conv2d conv, DecomposedLayer decomposed) {
+    static LayerReport layer(
+            String name,
+            Conv2d conv,
+            DecomposedLayer decomposed,
+            String policy,
+            java.util.Optional<org.amct.api.graph.Size2d> input) {
         Conv2d first = decomposed.first();
         Conv2d last = decomposed.last();
         RankChoice choice = decomposed.rankChoice();
@@ -41,7 +53,14 @@ final class Reports {
                         choice.threshold(),
                         choice.vbmfRank(),
                         choice.clampLow(),
-                        choice.clampHigh()));
+                        choice.clampHigh()),
+                policy,
+                input.isPresent()
+                        ? OptionalLong.of(LayerCost.macsOf(conv, input.get()))
+                        : OptionalLong.empty(),
+                input.isPresent()
+                        ? OptionalLong.of(LayerCost.macs(conv, input.get()).after(choice.rank()))
+                        : OptionalLong.empty());
     }
 
     /** A layer that shares its weight with one already decomposed: same factors, own layout. */
@@ -60,8 +79,33 @@ final class Reports {
                 0.0);
     }
 
-    static LayerInspection inspection(String name, Conv2d conv, String reason, Integer rank) {
+    static LayerInspection inspection(
+            String name,
+            Conv2d conv,
+            String reason,
+            RankDecision decision,
+            boolean withRanks,
+            Optional<Size2d> input) {
         boolean eligible = reason == null;
+        Optional<String> why = Optional.ofNullable(reason);
+        OptionalInt rank = OptionalInt.empty();
+        OptionalLong paramsAfter =
+                withRanks ? OptionalLong.of(conv.parameterCount()) : OptionalLong.empty();
+        OptionalLong macsBefore =
+                input.isPresent()
+                        ? OptionalLong.of(LayerCost.macsOf(conv, input.get()))
+                        : OptionalLong.empty();
+        OptionalLong macsAfter = withRanks ? macsBefore : OptionalLong.empty();
+        if (decision != null && decision.decomposes()) {
+            int r = decision.choice().rank();
+            rank = OptionalInt.of(r);
+            paramsAfter = OptionalLong.of(LayerCost.params(conv).after(r));
+            if (input.isPresent()) {
+                macsAfter = OptionalLong.of(LayerCost.macs(conv, input.get()).after(r));
+            }
+        } else if (decision != null) {
+            why = decision.unchangedReason();
+        }
         return new LayerInspection(
                 name,
                 conv.inChannels(),
@@ -70,12 +114,14 @@ final class Reports {
                 conv.stride(),
                 conv.groups(),
                 eligible,
-                java.util.Optional.ofNullable(reason),
-                eligible
-                        ? java.util.Optional.of(
-                                org.amct.api.decompose.Unfolding.of(conv).mode().name())
-                        : java.util.Optional.empty(),
-                rank == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(rank));
+                why,
+                eligible ? Optional.of(Unfolding.of(conv).mode().name()) : Optional.empty(),
+                rank,
+                decision == null ? Optional.empty() : Optional.of(decision.policy()),
+                conv.parameterCount(),
+                paramsAfter,
+                macsBefore,
+                macsAfter);
     }
 
     static LayerPlan plan(LayerReport report) {

@@ -4,12 +4,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.amct.api.backend.BackendCatalog;
@@ -18,17 +18,20 @@ import org.amct.api.backend.BackendSelection;
 import org.amct.api.backend.OpenedBackend;
 import org.amct.api.backend.ThreadPolicy;
 import org.amct.api.decompose.DecomposedLayer;
-import org.amct.api.decompose.Eligibility;
+import org.amct.api.decompose.LayerCost;
 import org.amct.api.decompose.LayerDecomposer;
 import org.amct.api.decompose.LayerPlan;
 import org.amct.api.decompose.LayerRunner;
+import org.amct.api.decompose.RankAllocator;
+import org.amct.api.decompose.RankChoice;
+import org.amct.api.decompose.RankDecision;
+import org.amct.api.decompose.RankRules;
 import org.amct.api.decompose.Replacement;
 import org.amct.api.decompose.Restructurer;
 import org.amct.api.decompose.Unfolding;
 import org.amct.api.exception.DecompositionException;
 import org.amct.api.graph.Conv2d;
 import org.amct.api.graph.ModelGraph;
-import org.amct.api.graph.Tensor;
 import org.amct.api.schema.DecomposeInfoCodec;
 import org.amct.spi.BackendOptions;
 import org.amct.spi.ComputeBackend;
@@ -112,24 +115,22 @@ public final class TensorDecompose {
         Objects.requireNonNull(catalog, "catalog");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(options, "options");
-        Map<String, Conv2d> eligible = new LinkedHashMap<>();
-        List<SkippedLayer> skipped = new ArrayList<>();
-        sortConvs(model, eligible, skipped);
-        DecompositionResult result;
+        Selection selection = Selection.of(model, options);
         OpenedBackend opened =
                 BackendRequest.open(
                         catalog,
                         options.backend(),
                         new BackendOptions(ThreadPolicy.resolve(options.threads())));
-        BackendSelection selection = opened.selection();
+        BackendSelection chosen = opened.selection();
+        DecompositionResult result;
         try (ComputeBackend backend = opened.backend()) {
             BackendInfo info =
                     new BackendInfo(
                             backend.id().value(),
-                            selection.chosen().descriptor().displayName(),
+                            chosen.chosen().descriptor().displayName(),
                             backend.device(),
-                            selection.forced());
-            result = decomposeAll(model, eligible, skipped, backend, info, options);
+                            chosen.forced());
+            result = decomposeAll(model, selection, backend, info, options);
         }
         if (options.decomposeInfoFile().isPresent()) {
             return writeInfo(result, options.decomposeInfoFile().get());
@@ -137,91 +138,287 @@ public final class TensorDecompose {
         return result;
     }
 
-    /** Every Conv2d in model order, split into eligible ones and skipped ones with reasons. */
-    private static void sortConvs(
-            ModelGraph model, Map<String, Conv2d> eligible, List<SkippedLayer> skipped) {
-        model.convs()
-                .forEach(
-                        (name, conv) -> {
-                            Optional<String> reason = Eligibility.reasonToSkip(conv);
-                            if (reason.isPresent()) {
-                                LOG.debug("Layer '{}' left unchanged: {}", name, reason.get());
-                                skipped.add(new SkippedLayer(name, reason.get()));
-                            } else if (!Eligibility.hasSupportedDtype(conv)) {
-                                String why =
-                                        "weight dtype "
-                                                + conv.weight().dtype()
-                                                + " is not supported";
-                                LOG.warn("Layer '{}' left unchanged: {}", name, why);
-                                skipped.add(new SkippedLayer(name, why));
-                            } else {
-                                eligible.put(name, conv);
-                            }
-                        });
-    }
-
     private static DecompositionResult decomposeAll(
             ModelGraph model,
-            Map<String, Conv2d> eligible,
-            List<SkippedLayer> skipped,
+            Selection selection,
             ComputeBackend backend,
             BackendInfo info,
             DecompositionOptions options) {
-        // Layers sharing one weight tensor are factorized once, under the first name.
-        Map<Tensor, String> owners = new IdentityHashMap<>();
-        Map<String, Conv2d> distinct = new LinkedHashMap<>();
-        eligible.forEach(
-                (name, conv) -> {
-                    if (owners.putIfAbsent(conv.weight(), name) == null) {
-                        distinct.put(name, conv);
-                    }
-                });
         AtomicInteger done = new AtomicInteger();
+        int total = selection.distinct.size();
         ProgressListener progress = options.progress();
         Map<String, Long> work = new LinkedHashMap<>();
-        distinct.forEach((name, conv) -> work.put(name, workOf(conv)));
+        selection.distinct.forEach((name, conv) -> work.put(name, workOf(conv)));
         progress.planned(Collections.unmodifiableMap(work));
-        Map<String, DecomposedLayer> computed =
-                LayerRunner.run(
-                        distinct,
-                        backend,
-                        parallelism(options, backend),
-                        options.rankPolicy() == RankPolicy.FULL,
-                        options.dataAware().map(TensorDecompose::moments),
-                        options.dataAware().map(DataAwareFactors::damping).orElse(0.0),
-                        new LayerRunner.Listener() {
-                            @Override
-                            public void started(String name) {
-                                progress.layerStarted(name);
-                            }
+        int multiple = options.rankMultiple();
+        Map<String, Conv2d> fixed = selection.fixed();
+        boolean highRanks =
+                !options.rankPolicy().equals(RankPolicy.AUTO)
+                        || !options.layerRankPolicies().isEmpty();
+        double damping = options.dataAware().map(DataAwareFactors::damping).orElse(0.0);
+        Map<String, LayerDecomposer.Outcome> outcomes =
+                new LinkedHashMap<>(
+                        LayerRunner.run(
+                                fixed,
+                                backend,
+                                parallelism(options, backend),
+                                highRanks,
+                                (name, conv, s) ->
+                                        PolicyRules.decide(
+                                                selection.policyOf(name).orElseThrow(),
+                                                s,
+                                                conv,
+                                                multiple),
+                                options.dataAware().map(TensorDecompose::moments),
+                                damping,
+                                new LayerRunner.Listener() {
+                                    @Override
+                                    public void started(String name) {
+                                        progress.layerStarted(name);
+                                    }
 
-                            @Override
-                            public void done(String name, DecomposedLayer layer) {
-                                logLayer(name, layer);
-                                progress.layerDone(done.incrementAndGet(), distinct.size(), name);
-                            }
-                        });
+                                    @Override
+                                    public void done(String name, LayerDecomposer.Outcome outcome) {
+                                        logLayer(name, outcome);
+                                        progress.layerDone(done.incrementAndGet(), total, name);
+                                    }
+                                }));
+        Optional<TargetReport> target = Optional.empty();
+        Optional<LayerRunner.Moments> moments = options.dataAware().map(TensorDecompose::moments);
+        Map<String, Conv2d> allocated = selection.allocated();
+        if (!allocated.isEmpty()) {
+            List<LayerDecomposer.Opened> opened = new ArrayList<>();
+            try {
+                Map<String, double[]> spectra = new LinkedHashMap<>();
+                for (Map.Entry<String, Conv2d> entry : allocated.entrySet()) {
+                    progress.layerStarted(entry.getKey());
+                    LayerDecomposer.Opened layer =
+                            LayerDecomposer.open(entry.getKey(), entry.getValue(), backend);
+                    opened.add(layer);
+                    spectra.put(entry.getKey(), layer.singularValues());
+                }
+                Map<String, RankDecision> fixedDecisions = new LinkedHashMap<>();
+                outcomes.forEach((name, outcome) -> fixedDecisions.put(name, outcome.decision()));
+                Allocated plan = allocate(model, selection, options, spectra, fixedDecisions);
+                target = Optional.of(plan.report());
+                int i = 0;
+                for (String name : allocated.keySet()) {
+                    LayerDecomposer.Opened layer = opened.get(i++);
+                    RankDecision decision = plan.decisions().get(name);
+                    Optional<DecomposedLayer> result =
+                            decision.decomposes()
+                                    ? Optional.of(
+                                            layer.finish(
+                                                    decision.choice(),
+                                                    moments.flatMap(
+                                                            m -> m.of(name, allocated.get(name))),
+                                                    damping))
+                                    : Optional.empty();
+                    LayerDecomposer.Outcome outcome =
+                            new LayerDecomposer.Outcome(decision, result, spectra.get(name));
+                    outcomes.put(name, outcome);
+                    logLayer(name, outcome);
+                    progress.layerDone(done.incrementAndGet(), total, name);
+                }
+            } finally {
+                opened.forEach(LayerDecomposer.Opened::close);
+            }
+        } else if (options.target().isPresent()) {
+            Map<String, RankDecision> fixedDecisions = new LinkedHashMap<>();
+            outcomes.forEach((name, outcome) -> fixedDecisions.put(name, outcome.decision()));
+            target =
+                    Optional.of(
+                            allocate(model, selection, options, Map.of(), fixedDecisions).report());
+        }
         Map<String, List<String>> changes = new LinkedHashMap<>();
         List<LayerReport> reports = new ArrayList<>();
+        List<SkippedLayer> skipped = new ArrayList<>(selection.skipped);
+        Map<String, Integer> ranks = new LinkedHashMap<>();
         ModelGraph result = model;
-        for (Map.Entry<String, Conv2d> entry : eligible.entrySet()) {
+        for (Map.Entry<String, Conv2d> entry : selection.eligible.entrySet()) {
             String name = entry.getKey();
             Conv2d conv = entry.getValue();
-            String owner = owners.get(conv.weight());
+            String owner = selection.owners.get(conv.weight());
+            LayerDecomposer.Outcome outcome = outcomes.get(owner);
+            if (outcome.layer().isEmpty()) {
+                skipped.add(new SkippedLayer(name, outcome.decision().unchangedReason().get()));
+                continue;
+            }
             DecomposedLayer decomposed =
                     owner.equals(name)
-                            ? computed.get(name)
-                            : Reports.reuse(computed.get(owner), conv);
+                            ? outcome.layer().get()
+                            : Reports.reuse(outcome.layer().get(), conv);
             result = Replacement.apply(result, name, decomposed.first(), decomposed.last());
             changes.put(name, Replacement.newNames(name));
-            reports.add(Reports.layer(name, conv, decomposed));
+            ranks.put(name, decomposed.rankChoice().rank());
+            reports.add(
+                    Reports.layer(
+                            name,
+                            conv,
+                            decomposed,
+                            outcome.decision().policy(),
+                            selection.inputSize(name)));
         }
-        return new DecompositionResult(result, changes, info, reports, skipped, Optional.empty());
+        Map<String, Integer> order = order(selection);
+        skipped.sort(java.util.Comparator.comparingInt(layer -> order.get(layer.name())));
+        return new DecompositionResult(
+                result,
+                changes,
+                info,
+                reports,
+                skipped,
+                Optional.empty(),
+                totals(selection, ranks),
+                target);
     }
 
-    private static LayerRunner.Moments moments(DataAwareFactors settings) {
-        return (name, conv) ->
-                settings.statistics().moments(name, conv).map(PatchMoments::secondMoment);
+    /** Each Conv2d's position in model order, to keep the skipped list in model order. */
+    private static Map<String, Integer> order(Selection selection) {
+        Map<String, Integer> order = new LinkedHashMap<>();
+        for (String name : selection.convs.keySet()) {
+            order.put(name, order.size());
+        }
+        return order;
+    }
+
+    /** Model totals from the ranks of the decomposed layers (all others count as they are). */
+    private static ModelTotals totals(Selection selection, Map<String, Integer> ranks) {
+        long paramsBefore = 0;
+        long paramsAfter = 0;
+        long macsBefore = 0;
+        long macsAfter = 0;
+        boolean macs = selection.allInputSizesKnown();
+        for (Map.Entry<String, Conv2d> entry : selection.convs.entrySet()) {
+            String name = entry.getKey();
+            Conv2d conv = entry.getValue();
+            Integer rank = ranks.get(name);
+            paramsBefore += conv.parameterCount();
+            paramsAfter +=
+                    rank == null ? conv.parameterCount() : LayerCost.params(conv).after(rank);
+            if (macs) {
+                long before = selection.costBefore(name, conv, CompressionTarget.Measure.MACS);
+                macsBefore += before;
+                macsAfter +=
+                        rank == null
+                                ? before
+                                : selection
+                                        .cost(name, conv, CompressionTarget.Measure.MACS)
+                                        .after(rank);
+            }
+        }
+        return new ModelTotals(
+                paramsBefore,
+                paramsAfter,
+                macs ? OptionalLong.of(macsBefore) : OptionalLong.empty(),
+                macs ? OptionalLong.of(macsAfter) : OptionalLong.empty());
+    }
+
+    /** The allocation's decisions for the allocated layers and how the target is met. */
+    private record Allocated(Map<String, RankDecision> decisions, TargetReport report) {}
+
+    /**
+     * Allocates the target's budget to the layers it chooses, given the spectra of those layers and
+     * the decisions already taken for the others (docs/design/ALGORITHM.md section 8).
+     */
+    private static Allocated allocate(
+            ModelGraph model,
+            Selection selection,
+            DecompositionOptions options,
+            Map<String, double[]> spectra,
+            Map<String, RankDecision> fixedDecisions) {
+        CompressionTarget target = options.target().orElseThrow();
+        CompressionTarget.Measure measure = target.measure();
+        long before = 0;
+        long fixedAfter = 0;
+        Map<String, LayerCost> costs = new LinkedHashMap<>();
+        for (Map.Entry<String, Conv2d> entry : selection.convs.entrySet()) {
+            String name = entry.getKey();
+            Conv2d conv = entry.getValue();
+            long own = selection.costBefore(name, conv, measure);
+            before += own;
+            String owner =
+                    selection.eligible.containsKey(name)
+                            ? selection.owners.get(conv.weight())
+                            : null;
+            if (owner != null && spectra.containsKey(owner)) {
+                costs.merge(owner, selection.cost(name, conv, measure), LayerCost::plus);
+            } else if (owner != null && fixedDecisions.get(owner).decomposes()) {
+                fixedAfter +=
+                        selection
+                                .cost(name, conv, measure)
+                                .after(fixedDecisions.get(owner).choice().rank());
+            } else {
+                fixedAfter += own;
+            }
+        }
+        long limit = (long) Math.floor(target.fraction() * before);
+        List<RankAllocator.Layer> layers = new ArrayList<>();
+        spectra.forEach(
+                (name, s) ->
+                        layers.add(
+                                new RankAllocator.Layer(
+                                        name,
+                                        s,
+                                        costs.get(name),
+                                        RankRules.largestSmallerRank(
+                                                selection.distinct.get(name)))));
+        RankAllocator.Allocation allocation;
+        try {
+            allocation = RankAllocator.allocate(layers, limit - fixedAfter, options.rankMultiple());
+        } catch (RankAllocator.BudgetTooSmall e) {
+            throw new DecompositionException(
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "The %s cannot be met: it allows %,d of the model's %,d (all Conv2d"
+                                    + " layers); the layers it does not choose (ineligible,"
+                                    + " excluded, or with a rank of their own) take %,d, and the"
+                                    + " %d layers it chooses need at least %,d at the smallest"
+                                    + " ranks on the multiple of %d. Raise the target, lower the"
+                                    + " rank multiple, or let it choose more layers.",
+                            target,
+                            limit,
+                            before,
+                            fixedAfter,
+                            layers.size(),
+                            e.cheapest(),
+                            options.rankMultiple()),
+                    e);
+        }
+        Map<String, RankDecision> decisions = new LinkedHashMap<>();
+        allocation
+                .ranks()
+                .forEach(
+                        (name, rank) -> {
+                            Conv2d conv = selection.distinct.get(name);
+                            RankChoice reference =
+                                    RankRules.reference(
+                                            spectra.get(name), conv, options.rankMultiple());
+                            decisions.put(
+                                    name,
+                                    rank.isPresent()
+                                            ? RankRules.withRank(
+                                                    target.toString(),
+                                                    reference,
+                                                    rank.getAsInt(),
+                                                    conv,
+                                                    false)
+                                            : new RankDecision(
+                                                    target.toString(),
+                                                    reference,
+                                                    Optional.of(
+                                                            "left whole by the "
+                                                                    + target
+                                                                    + " allocation")));
+                        });
+        long after = fixedAfter + allocation.cost();
+        LOG.info(
+                "{}: {} of {} kept ({} allowed), summed relative error {}",
+                target,
+                after,
+                before,
+                limit,
+                allocation.error());
+        return new Allocated(decisions, new TargetReport(target, before, limit, after));
     }
 
     /**
@@ -243,12 +440,22 @@ public final class TensorDecompose {
         return backend.isThreadSafe() ? Runtime.getRuntime().availableProcessors() : 1;
     }
 
-    private static void logLayer(String name, DecomposedLayer layer) {
+    private static void logLayer(String name, LayerDecomposer.Outcome outcome) {
+        if (outcome.layer().isEmpty()) {
+            LOG.info(
+                    "Layer '{}' left unchanged ({}): {}",
+                    name,
+                    outcome.decision().policy(),
+                    outcome.decision().unchangedReason().get());
+            return;
+        }
+        DecomposedLayer layer = outcome.layer().get();
         LOG.info(
-                "Layer '{}' decomposed: {} rank {}, relative error {}, {} s",
+                "Layer '{}' decomposed: {} rank {} ({}), relative error {}, {} s",
                 name,
                 layer.unfolding().mode(),
                 layer.rankChoice().rank(),
+                outcome.decision().policy(),
                 layer.relativeError(),
                 layer.seconds());
     }
@@ -261,24 +468,20 @@ public final class TensorDecompose {
         }
         List<LayerPlan> plans = result.layers().stream().map(Reports::plan).toList();
         DecomposeInfoCodec.write(file, plans);
-        return new DecompositionResult(
-                result.model(),
-                result.changes(),
-                result.backend(),
-                result.layers(),
-                result.skipped(),
-                Optional.of(file));
+        return result.withInfoFile(file);
     }
 
     /**
      * Says, for every Conv2d in model order, whether it would be decomposed and why not, its mode,
-     * and (when asked) the rank it would get. Nothing is changed.
+     * and (when asked) the rank it would get under the options' policies and target, with its
+     * parameters and MACs before and after. Nothing is changed or written.
      *
      * @param model the model
-     * @param options the backend settings (used only when {@code withRanks})
+     * @param options the backend, layer selection, rank policies and target
      * @param withRanks whether to factorize eligible layers to find their ranks
      * @return one inspection per Conv2d
-     * @throws DecompositionException if {@code withRanks} and a layer's weights are invalid
+     * @throws DecompositionException if {@code withRanks} and a layer's weights are invalid, or the
+     *     target cannot be met
      */
     public static List<LayerInspection> inspect(
             ModelGraph model, DecompositionOptions options, boolean withRanks) {
@@ -294,31 +497,57 @@ public final class TensorDecompose {
         Objects.requireNonNull(catalog, "catalog");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(options, "options");
-        Map<String, Conv2d> eligible = new LinkedHashMap<>();
-        List<SkippedLayer> skipped = new ArrayList<>();
-        sortConvs(model, eligible, skipped);
-        Map<String, Integer> ranks = new LinkedHashMap<>();
-        if (withRanks && !eligible.isEmpty()) {
-            OpenedBackend opened =
+        Selection selection = Selection.of(model, options);
+        Map<String, RankDecision> decisions = new LinkedHashMap<>();
+        if (withRanks && !selection.distinct.isEmpty()) {
+            OpenedBackend session =
                     BackendRequest.open(
                             catalog,
                             options.backend(),
                             new BackendOptions(ThreadPolicy.resolve(options.threads())));
-            try (ComputeBackend backend = opened.backend()) {
-                eligible.forEach(
-                        (name, conv) ->
-                                ranks.put(name, LayerDecomposer.rankOf(name, conv, backend)));
+            try (ComputeBackend backend = session.backend()) {
+                Map<String, double[]> spectra = new LinkedHashMap<>();
+                selection.distinct.forEach(
+                        (name, conv) -> {
+                            try (LayerDecomposer.Opened opened =
+                                    LayerDecomposer.open(name, conv, backend)) {
+                                double[] s = opened.singularValues();
+                                Optional<RankPolicy> policy = selection.policyOf(name);
+                                if (policy.isPresent()) {
+                                    decisions.put(
+                                            name,
+                                            PolicyRules.decide(
+                                                    policy.get(), s, conv, options.rankMultiple()));
+                                } else {
+                                    spectra.put(name, s);
+                                }
+                            }
+                        });
+                if (options.target().isPresent()) {
+                    decisions.putAll(
+                            allocate(model, selection, options, spectra, decisions).decisions());
+                }
             }
         }
         Map<String, String> reasons = new LinkedHashMap<>();
-        skipped.forEach(s -> reasons.put(s.name(), s.reason()));
+        selection.skipped.forEach(s -> reasons.put(s.name(), s.reason()));
         List<LayerInspection> out = new ArrayList<>();
-        model.convs()
-                .forEach(
-                        (name, conv) ->
-                                out.add(
-                                        Reports.inspection(
-                                                name, conv, reasons.get(name), ranks.get(name))));
+        selection.convs.forEach(
+                (name, conv) -> {
+                    String owner =
+                            selection.eligible.containsKey(name)
+                                    ? selection.owners.get(conv.weight())
+                                    : null;
+                    RankDecision decision = owner == null ? null : decisions.get(owner);
+                    out.add(
+                            Reports.inspection(
+                                    name,
+                                    conv,
+                                    reasons.get(name),
+                                    decision,
+                                    withRanks,
+                                    selection.inputSize(name)));
+                });
         return out;
     }
 
@@ -344,5 +573,10 @@ public final class TensorDecompose {
                 Restructurer.apply(
                         model, plans, decomposeInfoFile.toString(), new SplittableRandom(0));
         return new NetworkDecomposition(result.model(), result.changes());
+    }
+
+    private static LayerRunner.Moments moments(DataAwareFactors settings) {
+        return (name, conv) ->
+                settings.statistics().moments(name, conv).map(PatchMoments::secondMoment);
     }
 }

@@ -458,6 +458,38 @@ public final class OnnxModel {
     }
 
     /**
+     * The input height and width of every Conv2d of {@link #graph()} for the shapes the graph's
+     * inputs declare, found by propagating shapes through the ops between the inputs and each conv
+     * (see the project's docs/ranks.md for the ops followed). Needed for a MAC target.
+     *
+     * @return sizes by layer name, in graph order
+     * @throws IOException if a constant in external data cannot be read
+     * @throws ModelFormatException if a conv's input size cannot be inferred; the message names the
+     *     conv, its input tensor, why, and the graph's inputs
+     */
+    public Map<String, org.amct.api.graph.Size2d> convInputSizes() throws IOException {
+        return inputSizes(true);
+    }
+
+    /**
+     * The input height and width of the Conv2d layers whose input size can be inferred (see {@link
+     * #convInputSizes()}); the others are left out.
+     *
+     * @return sizes by layer name, in graph order
+     * @throws IOException if a constant in external data cannot be read
+     */
+    public Map<String, org.amct.api.graph.Size2d> knownConvInputSizes() throws IOException {
+        return inputSizes(false);
+    }
+
+    private Map<String, org.amct.api.graph.Size2d> inputSizes(boolean strict) throws IOException {
+        GraphProto g = proto.getGraph();
+        ConstantValues constants =
+                new ConstantValues(g, file.toAbsolutePath().getParent(), file.toString());
+        return ShapeInference.convInputSizes(g, constants, file.toString(), sites, strict);
+    }
+
+    /**
      * The ONNX {@code ir_version} of the file.
      *
      * @return the version, 0 when absent

@@ -38,116 +38,269 @@ public final class LayerDecomposer {
      */
     public static DecomposedLayer decompose(
             String name, Conv2d conv, ComputeBackend backend, boolean fullRank) {
-        return decompose(name, conv, backend, fullRank, Optional.empty(), 0.0);
+        RankDecider decider =
+                (layer, weights, s) ->
+                        fullRank
+                                ? new RankDecision(
+                                        "full",
+                                        new RankChoice(
+                                                s.length, s.length, 0.0, s.length, s.length, false),
+                                        Optional.empty())
+                                : new RankDecision(
+                                        "amct",
+                                        RankRules.reference(s, weights, 16),
+                                        Optional.empty());
+        return decompose(name, conv, backend, decider).layer().orElseThrow();
+    }
+
+    /** Decides a layer's rank from its spectrum. */
+    @FunctionalInterface
+    public interface RankDecider {
+        /**
+         * Decides.
+         *
+         * @param name the layer
+         * @param conv the layer's conv
+         * @param singularValues all its singular values, descending
+         * @return the decision
+         */
+        RankDecision decide(String name, Conv2d conv, double[] singularValues);
     }
 
     /**
-     * Decomposes a layer, with data-aware factors when {@code moments} is present: the rank is
-     * chosen on the weight's spectrum as usual, then the factors come from the truncated SVD of the
-     * whitened unfolding ({@link Whitening}).
+     * A layer's decision and, when it is decomposed, the new convs.
+     *
+     * @param decision the rank and policy, or why the layer stays
+     * @param layer the decomposition, absent when the layer stays unchanged
+     * @param singularValues the spectrum
+     */
+    public record Outcome(
+            RankDecision decision, Optional<DecomposedLayer> layer, double[] singularValues) {}
+
+    /**
+     * Decomposes a layer at the rank a decider gives from its spectrum: one factorization.
      *
      * @param name the layer's name, for messages
      * @param conv an eligible layer with a floating-point weight
      * @param backend the backend to factorize on
-     * @param fullRank keep every singular value (rank {@code n}) instead of the rank rule
+     * @param decider chooses the rank from the spectrum
+     * @return the decision and the new convs (when the decision decomposes)
+     * @throws DecompositionException if the weight holds NaN or infinity, or the backend fails
+     */
+    public static Outcome decompose(
+            String name, Conv2d conv, ComputeBackend backend, RankDecider decider) {
+        return decompose(name, conv, backend, decider, Optional.empty(), 0.0);
+    }
+
+    /**
+     * Decomposes a layer at the rank a decider gives from its weight spectrum, with data-aware
+     * factors when {@code moments} is present ({@link Whitening}).
+     *
+     * @param name the layer's name, for messages
+     * @param conv an eligible layer with a floating-point weight
+     * @param backend the backend to factorize on
+     * @param decider chooses the rank from the spectrum
      * @param moments the second moment of the first conv's input patches, {@code d x d} row-major
      *     with {@code d} the rows (SC modes) or columns (FC modes) of the unfolding
      * @param damping the relative damping of the second moment, used with {@code moments}
-     * @return the new convs and the numbers behind them
+     * @return the decision and the new convs (when the decision decomposes)
      * @throws DecompositionException if the weight holds NaN or infinity, the moments do not fit
      *     the layer, or the backend fails
      */
-    public static DecomposedLayer decompose(
+    public static Outcome decompose(
             String name,
             Conv2d conv,
             ComputeBackend backend,
-            boolean fullRank,
+            RankDecider decider,
             Optional<double[]> moments,
             double damping) {
+        try (Opened opened = open(name, conv, backend)) {
+            RankDecision decision = decider.decide(name, conv, opened.singularValues());
+            Optional<DecomposedLayer> layer =
+                    decision.decomposes()
+                            ? Optional.of(opened.finish(decision.choice(), moments, damping))
+                            : Optional.empty();
+            return new Outcome(decision, layer, opened.singularValues());
+        }
+    }
+
+    /**
+     * Unfolds and factorizes a layer, keeping the factorization open so that the rank can be
+     * decided later (for a budget, once every layer's spectrum is known).
+     *
+     * @param name the layer's name, for messages
+     * @param conv an eligible layer with a floating-point weight
+     * @param backend the backend to factorize on
+     * @return the open factorization; close it
+     * @throws DecompositionException if the weight holds NaN or infinity, or the backend fails
+     */
+    public static Opened open(String name, Conv2d conv, ComputeBackend backend) {
         long start = System.nanoTime();
         checkFinite(name, conv);
         Unfolding unfolding = Unfolding.of(conv);
         UnfoldedWeight a = unfolding.source(conv.weight());
-        try (Factorization factorization = backend.factorize((MatrixSource) a)) {
+        Factorization factorization;
+        try {
+            factorization = backend.factorize((MatrixSource) a);
+        } catch (BackendException e) {
+            throw failed(name, backend, unfolding, e);
+        }
+        try {
             double[] s = factorization.singularValues();
             checkSpectrum(name, s, unfolding, backend);
-            RankChoice choice =
-                    fullRank
-                            ? new RankChoice(s.length, s.length, 0.0, s.length, s.length, false)
-                            : RankSelector.choose(
-                                    s,
-                                    conv.inChannels(),
-                                    conv.outChannels(),
-                                    conv.kernelSize().height(),
-                                    conv.kernelSize().width());
-            SvdResult svd =
-                    moments.isPresent()
-                            ? dataAware(
-                                    name,
-                                    unfolding,
-                                    unfolding.matrix(conv.weight()),
-                                    moments.get(),
-                                    damping,
-                                    choice,
-                                    backend)
-                            : factorization.truncate(choice.rank());
-            DType dtype = conv.weight().dtype();
-            Tensor firstWeight = Factors.firstWeight(unfolding, svd, dtype);
-            Tensor lastWeight = Factors.lastWeight(unfolding, svd, dtype);
-            // Data-aware P is not orthonormal in SC modes: form the residual explicitly.
-            double error =
-                    moments.isPresent() && !unfolding.mode().swapsChannels()
-                            ? Math.sqrt(
-                                    residualSquares(a, svd)
-                                            / Math.max(a.sumOfSquares(), Double.MIN_NORMAL))
-                            : relativeError(a, svd);
-            long clamped = clampedElements(svd, dtype);
-            // Forming the residual costs more than the factorization itself (measured: 0.45 of
-            // 0.84 s at 512x512x3x3), so it is formed only where storing changes the error: for
-            // 16-bit types (rounding at 2^-11 or 2^-8, clamping). Rounding to float32 moves it by
-            // less than 2^-24 (1 + sqrt(r)) relative, below anything a report shows.
-            boolean sixteenBit = dtype == DType.FLOAT16 || dtype == DType.BFLOAT16;
-            double storedError = sixteenBit ? storedError(a, svd, dtype) : error;
-            if (clamped > 0) {
-                LOG.warn(
-                        "Layer '{}': {} of {} elements of its two new weights are beyond the {}"
-                                + " range (+-{}) and were stored as +-{}; relative error of the"
-                                + " stored weights {} (float64: {})",
-                        name,
-                        clamped,
-                        (long) svd.rank() * (a.rows() + a.cols()),
-                        dtype,
-                        dtype.maxFinite(),
-                        dtype.maxFinite(),
-                        storedError,
-                        error);
+            return new Opened(name, conv, backend, unfolding, a, factorization, s, start);
+        } catch (RuntimeException e) {
+            factorization.close();
+            if (e instanceof BackendException backendFailure) {
+                throw failed(name, backend, unfolding, backendFailure);
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            return new DecomposedLayer(
-                    unfolding,
-                    Factors.newConv(conv, firstWeight, false),
-                    Factors.newConv(conv, lastWeight, true),
-                    choice,
-                    s,
-                    error,
-                    storedError,
-                    clamped,
-                    seconds);
-        } catch (BackendException e) {
-            throw new DecompositionException(
-                    ErrorCategory.BACKEND,
-                    "Layer "
-                            + Quoted.of(name)
-                            + ": backend '"
-                            + backend.id()
-                            + "' failed on its "
-                            + unfolding.rows()
-                            + " x "
-                            + unfolding.cols()
-                            + " matrix: "
-                            + e.getMessage(),
-                    e);
+            throw e;
         }
+    }
+
+    /** A layer factorized, waiting for its rank. Not thread-safe. */
+    public static final class Opened implements AutoCloseable {
+        private final String name;
+        private final Conv2d conv;
+        private final ComputeBackend backend;
+        private final Unfolding unfolding;
+        private final UnfoldedWeight a;
+        private final Factorization factorization;
+        private final double[] s;
+        private final long start;
+
+        private Opened(
+                String name,
+                Conv2d conv,
+                ComputeBackend backend,
+                Unfolding unfolding,
+                UnfoldedWeight a,
+                Factorization factorization,
+                double[] s,
+                long start) {
+            this.name = name;
+            this.conv = conv;
+            this.backend = backend;
+            this.unfolding = unfolding;
+            this.a = a;
+            this.factorization = factorization;
+            this.s = s;
+            this.start = start;
+        }
+
+        /**
+         * All singular values, descending.
+         *
+         * @return a copy
+         */
+        public double[] singularValues() {
+            return s.clone();
+        }
+
+        /**
+         * Truncates at the chosen rank and builds the two new convs.
+         *
+         * @param choice the rank and the marks of the rule
+         * @return the decomposed layer
+         * @throws DecompositionException if the backend fails
+         */
+        public DecomposedLayer finish(RankChoice choice) {
+            return finish(choice, Optional.empty(), 0.0);
+        }
+
+        /**
+         * Truncates at the chosen rank and builds the two new convs, data-aware when {@code
+         * moments} is present.
+         *
+         * @param choice the rank and the marks of the rule
+         * @param moments the layer's input-patch second moment, {@code d x d} row-major
+         * @param damping the relative damping of the second moment
+         * @return the decomposed layer
+         * @throws DecompositionException if the moments do not fit the layer or the backend fails
+         */
+        public DecomposedLayer finish(
+                RankChoice choice, Optional<double[]> moments, double damping) {
+            try {
+                SvdResult svd =
+                        moments.isPresent()
+                                ? dataAware(
+                                        name,
+                                        unfolding,
+                                        unfolding.matrix(conv.weight()),
+                                        moments.get(),
+                                        damping,
+                                        choice,
+                                        backend)
+                                : factorization.truncate(choice.rank());
+                DType dtype = conv.weight().dtype();
+                Tensor firstWeight = Factors.firstWeight(unfolding, svd, dtype);
+                Tensor lastWeight = Factors.lastWeight(unfolding, svd, dtype);
+                // Data-aware P is not orthonormal in SC modes: form the residual explicitly.
+                double error =
+                        moments.isPresent() && !unfolding.mode().swapsChannels()
+                                ? Math.sqrt(
+                                        residualSquares(a, svd)
+                                                / Math.max(a.sumOfSquares(), Double.MIN_NORMAL))
+                                : relativeError(a, svd);
+                long clamped = clampedElements(svd, dtype);
+                // Forming the residual costs more than the factorization itself (measured: 0.45 of
+                // 0.84 s at 512x512x3x3), so it is formed only where storing changes the error:
+                // for 16-bit types (rounding at 2^-11 or 2^-8, clamping). Rounding to float32
+                // moves it by less than 2^-24 (1 + sqrt(r)) relative, below anything a report
+                // shows.
+                boolean sixteenBit = dtype == DType.FLOAT16 || dtype == DType.BFLOAT16;
+                double storedError = sixteenBit ? storedError(a, svd, dtype) : error;
+                if (clamped > 0) {
+                    LOG.warn(
+                            "Layer '{}': {} of {} elements of its two new weights are beyond the {}"
+                                    + " range (+-{}) and were stored as +-{}; relative error of"
+                                    + " the stored weights {} (float64: {})",
+                            name,
+                            clamped,
+                            (long) svd.rank() * (a.rows() + a.cols()),
+                            dtype,
+                            dtype.maxFinite(),
+                            dtype.maxFinite(),
+                            storedError,
+                            error);
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                return new DecomposedLayer(
+                        unfolding,
+                        Factors.newConv(conv, firstWeight, false),
+                        Factors.newConv(conv, lastWeight, true),
+                        choice,
+                        s,
+                        error,
+                        storedError,
+                        clamped,
+                        seconds);
+            } catch (BackendException e) {
+                throw failed(name, backend, unfolding, e);
+            }
+        }
+
+        @Override
+        public void close() {
+            factorization.close();
+        }
+    }
+
+    private static DecompositionException failed(
+            String name, ComputeBackend backend, Unfolding unfolding, BackendException e) {
+        return new DecompositionException(
+                ErrorCategory.BACKEND,
+                "Layer "
+                        + Quoted.of(name)
+                        + ": backend '"
+                        + backend.id()
+                        + "' failed on its "
+                        + unfolding.rows()
+                        + " x "
+                        + unfolding.cols()
+                        + " matrix: "
+                        + e.getMessage(),
+                e);
     }
 
     /** The data-aware factors at the chosen rank (docs/design/ALGORITHM.md section 8). */
@@ -196,7 +349,7 @@ public final class LayerDecomposer {
      *
      * @param conv an eligible layer
      * @param backend the backend that will factorize it
-     * @param fullRank whether every singular value is kept
+     * @param fullRank whether ranks up to {@code n} may be kept (any policy but the reference rule)
      * @return the estimate in bytes
      */
     public static long peakBytes(Conv2d conv, ComputeBackend backend, boolean fullRank) {

@@ -50,7 +50,7 @@ public final class LayerRunner {
          * @param name the layer
          * @param layer its result
          */
-        void done(String name, DecomposedLayer layer);
+        void done(String name, LayerDecomposer.Outcome layer);
     }
 
     /**
@@ -60,69 +60,49 @@ public final class LayerRunner {
      * @param backend the opened backend
      * @param parallelism how many layers may run at once; {@code > 1} only for a thread-safe
      *     backend
-     * @param fullRank keep every singular value
+     * @param highRanks whether ranks above the reference rule's may be chosen (for the memory
+     *     estimate)
+     * @param decider chooses each layer's rank from its spectrum
+     * @param moments each layer's input-patch second moment, for data-aware factors
+     * @param damping the relative damping of those moments
      * @param listener told after each layer
-     * @return the results by name, in the order of {@code layers}
+     * @return the outcomes by name, in the order of {@code layers}
      * @throws DecompositionException if a layer fails, does not fit in memory, or the calling
      *     thread is interrupted
      */
-    public static Map<String, DecomposedLayer> run(
+    public static Map<String, LayerDecomposer.Outcome> run(
             Map<String, Conv2d> layers,
             ComputeBackend backend,
             int parallelism,
-            boolean fullRank,
-            Listener listener) {
-        return run(layers, backend, parallelism, fullRank, Optional.empty(), 0.0, listener);
-    }
-
-    /**
-     * Decomposes every layer, with data-aware factors for the layers that have statistics.
-     *
-     * @param layers eligible layers by name
-     * @param backend the opened backend
-     * @param parallelism how many layers may run at once; {@code > 1} only for a thread-safe
-     *     backend
-     * @param fullRank keep every singular value
-     * @param moments the input-patch second moments per layer, when the factors are to be
-     *     data-aware
-     * @param damping the relative damping of the moments
-     * @param listener told after each layer
-     * @return the results by name, in the order of {@code layers}
-     * @throws DecompositionException if a layer fails, does not fit in memory, or the calling
-     *     thread is interrupted
-     */
-    public static Map<String, DecomposedLayer> run(
-            Map<String, Conv2d> layers,
-            ComputeBackend backend,
-            int parallelism,
-            boolean fullRank,
+            boolean highRanks,
+            LayerDecomposer.RankDecider decider,
             Optional<Moments> moments,
             double damping,
             Listener listener) {
         MemoryBudget budget = new MemoryBudget();
         if (parallelism <= 1 || layers.size() <= 1 || !backend.isThreadSafe()) {
-            Map<String, DecomposedLayer> results = new LinkedHashMap<>();
+            Map<String, LayerDecomposer.Outcome> results = new LinkedHashMap<>();
             layers.forEach(
                     (name, conv) ->
                             results.put(
                                     name,
                                     one(
-                                            name, conv, backend, fullRank, moments, damping, budget,
-                                            listener)));
+                                            name, conv, backend, highRanks, decider, moments,
+                                            damping, budget, listener)));
             return results;
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, layers.size()));
         try {
-            List<Future<DecomposedLayer>> futures = new ArrayList<>();
+            List<Future<LayerDecomposer.Outcome>> futures = new ArrayList<>();
             layers.forEach(
                     (name, conv) ->
                             futures.add(
                                     pool.submit(
                                             () ->
                                                     one(
-                                                            name, conv, backend, fullRank, moments,
-                                                            damping, budget, listener))));
-            Map<String, DecomposedLayer> results = new LinkedHashMap<>();
+                                                            name, conv, backend, highRanks, decider,
+                                                            moments, damping, budget, listener))));
+            Map<String, LayerDecomposer.Outcome> results = new LinkedHashMap<>();
             int i = 0;
             for (String name : layers.keySet()) {
                 results.put(name, await(futures.get(i++), name));
@@ -133,7 +113,8 @@ public final class LayerRunner {
         }
     }
 
-    private static DecomposedLayer await(Future<DecomposedLayer> future, String name) {
+    private static LayerDecomposer.Outcome await(
+            Future<LayerDecomposer.Outcome> future, String name) {
         try {
             return future.get();
         } catch (InterruptedException e) {
@@ -148,11 +129,12 @@ public final class LayerRunner {
         }
     }
 
-    private static DecomposedLayer one(
+    private static LayerDecomposer.Outcome one(
             String name,
             Conv2d conv,
             ComputeBackend backend,
-            boolean fullRank,
+            boolean highRanks,
+            LayerDecomposer.RankDecider decider,
             Optional<Moments> source,
             double damping,
             MemoryBudget budget,
@@ -160,7 +142,7 @@ public final class LayerRunner {
         if (Thread.currentThread().isInterrupted()) {
             throw interrupted(name);
         }
-        long bytes = LayerDecomposer.peakBytes(conv, backend, fullRank);
+        long bytes = LayerDecomposer.peakBytes(conv, backend, highRanks);
         Optional<double[]> moments = source.flatMap(m -> m.of(name, conv));
         if (moments.isPresent()) {
             // A dense copy of A, its whitened copy, and the Cholesky factor of the moments.
@@ -174,8 +156,8 @@ public final class LayerRunner {
         }
         try {
             listener.started(name);
-            DecomposedLayer result =
-                    LayerDecomposer.decompose(name, conv, backend, fullRank, moments, damping);
+            LayerDecomposer.Outcome result =
+                    LayerDecomposer.decompose(name, conv, backend, decider, moments, damping);
             listener.done(name, result);
             return result;
         } finally {

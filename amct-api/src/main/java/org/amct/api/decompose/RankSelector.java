@@ -24,6 +24,29 @@ public final class RankSelector {
      */
     public static RankChoice choose(
             double[] singularValues, int inChannels, int outChannels, int kernelH, int kernelW) {
+        return choose(singularValues, inChannels, outChannels, kernelH, kernelW, 16);
+    }
+
+    /**
+     * Chooses the rank as {@link #choose(double[], int, int, int, int)} does, rounding to another
+     * multiple than 16: {@code rM = max(M, ((r + M/2) / M) * M)}, plus {@code M} if {@code rM < 0.9
+     * r}, at most {@code n}. With {@code M = 16} this is the reference rule exactly.
+     *
+     * @param singularValues all {@code n} singular values, descending
+     * @param inChannels the layer's input channels
+     * @param outChannels the layer's output channels
+     * @param kernelH the kernel height
+     * @param kernelW the kernel width
+     * @param multiple the rounding multiple {@code M >= 1}
+     * @return the rank and how it was found
+     */
+    public static RankChoice choose(
+            double[] singularValues,
+            int inChannels,
+            int outChannels,
+            int kernelH,
+            int kernelW,
+            int multiple) {
         int n = singularValues.length;
         int bigM = Math.max(inChannels, outChannels) * Math.max(kernelH, kernelW);
         int d = Math.min(inChannels, outChannels) >= 256 ? 4 : 6;
@@ -41,7 +64,12 @@ public final class RankSelector {
         }
         int clamped = Math.max(Math.min(vbmfRank, clampHigh), clampLow);
         return new RankChoice(
-                Math.min(roundTo16(clamped), n), vbmfRank, threshold, clampLow, clampHigh, false);
+                Math.min(roundTo(clamped, multiple), n),
+                vbmfRank,
+                threshold,
+                clampLow,
+                clampHigh,
+                false);
     }
 
     /**
@@ -52,9 +80,21 @@ public final class RankSelector {
      * @return the rounded rank
      */
     public static int roundTo16(int clamped) {
-        int rounded = Math.max(16, ((clamped + 8) / 16) * 16);
+        return roundTo(clamped, 16);
+    }
+
+    /**
+     * Step 3 with another multiple {@code M}: {@code max(M, ((r + M/2) / M) * M)}, plus {@code M}
+     * when rounding lost more than 10 %. The caller caps it at {@code n}.
+     *
+     * @param clamped the rank after the clamp
+     * @param multiple the multiple {@code M >= 1}
+     * @return the rounded rank
+     */
+    public static int roundTo(int clamped, int multiple) {
+        int rounded = Math.max(multiple, ((clamped + multiple / 2) / multiple) * multiple);
         if (rounded < 0.9 * clamped) {
-            rounded += 16;
+            rounded += multiple;
         }
         return rounded;
     }

@@ -301,6 +301,36 @@ public final class HtmlReport {
                             + ").");
             words(page, errorWords(layers));
         }
+        if (result.totals().macsBefore().isPresent()) {
+            long before = result.totals().macsBefore().getAsLong();
+            long after = result.totals().macsAfter().getAsLong();
+            words(
+                    page,
+                    "Multiply-accumulates per inference at the model's input shape, all Conv2d"
+                            + " layers: "
+                            + count(before)
+                            + " \u2192 "
+                            + count(after)
+                            + " ("
+                            + percent(after, before)
+                            + ").");
+        }
+        result.target()
+                .ifPresent(
+                        target ->
+                                words(
+                                        page,
+                                        "Target "
+                                                + target.target()
+                                                + ": "
+                                                + count(target.after())
+                                                + " of at most "
+                                                + count(target.limit())
+                                                + " ("
+                                                + percent(target.after(), target.before())
+                                                + " of "
+                                                + count(target.before())
+                                                + ")."));
         page.append("</ul>\n");
         if (!context.facts().isEmpty()
                 || result.decomposeInfoFile().isPresent()
@@ -445,7 +475,11 @@ public final class HtmlReport {
                     .append(" of ")
                     .append(layer.spectrum().singularValues().length)
                     .append(", ")
-                    .append(escape(RankExplanation.brief(layer)))
+                    .append(
+                            escape(
+                                    layer.policy().equals("amct")
+                                            ? RankExplanation.brief(layer)
+                                            : "policy " + layer.policy()))
                     .append(" (<a href=\"#spectrum-")
                     .append(i)
                     .append("\">spectrum</a>)</li>\n");

@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.OptionalLong;
 import org.amct.api.BackendInfo;
 import org.amct.api.DecompositionResult;
 import org.amct.api.LayerReport;
+import org.amct.api.TargetReport;
 import org.amct.api.graph.Conv2d;
 import org.amct.api.graph.ModelGraph;
 import org.amct.api.graph.Size2d;
@@ -18,10 +21,11 @@ import org.amct.api.schema.RunReportDocument;
 /**
  * A decomposition result as {@code report.json}, for programs: the schema version, the model, the
  * backend, one entry per decomposed layer (mode, rank, shapes, parameters and multiply-accumulates
- * before and after, relative error, seconds), the layers left unchanged with the reason, and totals
- * over every Conv2d of the model. The fields are listed in {@code docs/getting-started.md}; {@link
- * #SCHEMA_VERSION} is raised when a field changes meaning or goes away (new fields do not raise
- * it).
+ * before and after, relative error, seconds, the policy that chose the rank and, when the input
+ * sizes are known, multiply-accumulates per inference), the layers left unchanged with the reason,
+ * and totals over every Conv2d of the model (with MACs per inference and the target, when known).
+ * The fields are listed in {@code docs/getting-started.md}; {@link #SCHEMA_VERSION} is raised when
+ * a field changes meaning or goes away (new fields do not raise it).
  *
  * <p>Thread-safe: the methods are pure functions of their arguments, apart from the file written.
  */
@@ -102,7 +106,10 @@ public final class JsonReport {
                                 totals.macsAfter(),
                                 seconds,
                                 result.layers().size(),
-                                result.skipped().size()));
+                                result.skipped().size(),
+                                boxed(result.totals().macsBefore()),
+                                boxed(result.totals().macsAfter()),
+                                result.target().map(JsonReport::target).orElse(null)));
         return RunReportCodec.toJson(document);
     }
 
@@ -144,10 +151,27 @@ public final class JsonReport {
                 layer.paramsAfter(),
                 layer.macsBefore(),
                 layer.macsAfter(),
+                layer.policy(),
+                boxed(layer.macsBeforeAtInput()),
+                boxed(layer.macsAfterAtInput()),
                 layer.relativeError(),
                 layer.storedRelativeError(),
                 layer.clampedElements(),
                 layer.seconds());
+    }
+
+    private static Long boxed(OptionalLong value) {
+        return value.isPresent() ? value.getAsLong() : null;
+    }
+
+    private static RunReportDocument.Target target(TargetReport target) {
+        return new RunReportDocument.Target(
+                target.target().measure().name().toLowerCase(Locale.ROOT),
+                target.target().fraction(),
+                target.before(),
+                target.limit(),
+                target.after(),
+                target.achieved());
     }
 
     private static List<Integer> pair(Size2d size) {

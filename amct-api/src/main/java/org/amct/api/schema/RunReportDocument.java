@@ -1,5 +1,6 @@
 package org.amct.api.schema;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
@@ -90,6 +91,9 @@ public record RunReportDocument(
         "params_after",
         "macs_before",
         "macs_after",
+        "policy",
+        "macs_at_input_before",
+        "macs_at_input_after",
         "rel_error",
         "rel_error_stored",
         "clamped_elements",
@@ -109,6 +113,11 @@ public record RunReportDocument(
             @JsonProperty("params_after") long paramsAfter,
             @JsonProperty("macs_before") long macsBefore,
             @JsonProperty("macs_after") long macsAfter,
+            @JsonProperty("policy") String policy,
+            @JsonProperty("macs_at_input_before") @JsonInclude(JsonInclude.Include.NON_NULL)
+                    Long macsAtInputBefore,
+            @JsonProperty("macs_at_input_after") @JsonInclude(JsonInclude.Include.NON_NULL)
+                    Long macsAtInputAfter,
             @JsonProperty("rel_error") double relError,
             @JsonProperty("rel_error_stored") double relErrorStored,
             @JsonProperty("clamped_elements") long clampedElements,
@@ -174,7 +183,10 @@ public record RunReportDocument(
         "macs_after",
         "seconds",
         "layers_decomposed",
-        "layers_skipped"
+        "layers_skipped",
+        "macs_at_input_before",
+        "macs_at_input_after",
+        "target"
     })
     public record Totals(
             @JsonProperty("params_before") long paramsBefore,
@@ -183,5 +195,29 @@ public record RunReportDocument(
             @JsonProperty("macs_after") long macsAfter,
             @JsonProperty("seconds") double seconds,
             @JsonProperty("layers_decomposed") int layersDecomposed,
-            @JsonProperty("layers_skipped") int layersSkipped) {}
+            @JsonProperty("layers_skipped") int layersSkipped,
+            @JsonProperty("macs_at_input_before") @JsonInclude(JsonInclude.Include.NON_NULL)
+                    Long macsAtInputBefore,
+            @JsonProperty("macs_at_input_after") @JsonInclude(JsonInclude.Include.NON_NULL)
+                    Long macsAtInputAfter,
+            @JsonProperty("target") @JsonInclude(JsonInclude.Include.NON_NULL) Target target) {}
+
+    /**
+     * How a global budget was met.
+     *
+     * @param measure {@code "params"} or {@code "macs"}
+     * @param fraction the target fraction
+     * @param before the measure over all Conv2d layers before
+     * @param limit {@code floor(fraction * before)}
+     * @param after the measure after, at most {@code limit}
+     * @param achieved {@code after / before}
+     */
+    @JsonPropertyOrder({"measure", "fraction", "before", "limit", "after", "achieved"})
+    public record Target(
+            @JsonProperty("measure") String measure,
+            @JsonProperty("fraction") double fraction,
+            @JsonProperty("before") long before,
+            @JsonProperty("limit") long limit,
+            @JsonProperty("after") long after,
+            @JsonProperty("achieved") double achieved) {}
 }

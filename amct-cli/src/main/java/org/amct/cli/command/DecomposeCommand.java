@@ -103,6 +103,17 @@ final class DecomposeCommand implements Callable<Integer> {
     @Mixin private BackendOptions backendOptions;
 
     @Mixin private CalibrationOptions calibration;
+    @Mixin private RankOptions rankOptions;
+
+    @Option(
+            names = "--ranks",
+            paramLabel = "FILE.json|LAYER=R[,LAYER=R...]",
+            description =
+                    "Per-layer ranks or policies: a JSON file ({\"layer1.0.conv1\": 64,"
+                            + " \"layer2.*\": \"energy:0.9\"}) or LAYER=R pairs; R is a rank or"
+                            + " a policy. An exact name wins over a glob; among globs the first"
+                            + " listed wins. Repeatable.")
+    private List<String> ranks = new java.util.ArrayList<>();
 
     private ProgressBar progress;
 
@@ -149,8 +160,8 @@ final class DecomposeCommand implements Callable<Integer> {
         new InputPaths().addModel(model, onnx).checkOutputs(output, outputs);
         try (OutputFolder folder =
                 OutputFolder.prepare(output, overwrite, outputs, spec.commandLine().getErr())) {
-            long start = System.nanoTime();
             DecompositionOptions options = options(folder, onnx);
+            long start = System.nanoTime();
             DecompositionResult result;
             try {
                 result = TensorDecompose.autoDecomposition(onnx.graph(), options);
@@ -183,9 +194,11 @@ final class DecomposeCommand implements Callable<Integer> {
 
     private DecompositionOptions options(OutputFolder folder, OnnxModel onnx) throws IOException {
         DecompositionOptions.Builder options =
-                backendOptions
-                        .apply(DecompositionOptions.builder())
+                rankOptions
+                        .apply(backendOptions.apply(DecompositionOptions.builder()), ranks)
                         .decomposeInfoFile(folder.resolve(INFO_FILE));
+        options.inputSizes(
+                rankOptions.targetsMacs() ? onnx.convInputSizes() : onnx.knownConvInputSizes());
         if (parent.isInteractive() || parent.isVerbose()) {
             progress =
                     new ProgressBar(
@@ -201,7 +214,11 @@ final class DecomposeCommand implements Callable<Integer> {
                     calibration.dataAware(
                             onnx, model, backendOptions.threads(), spec.commandLine().getErr()));
         }
-        return options.build();
+        try {
+            return options.build();
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     /**
@@ -256,7 +273,9 @@ final class DecomposeCommand implements Callable<Integer> {
                             result.backend(),
                             result.layers(),
                             result.skipped(),
-                            result.decomposeInfoFile().map(f -> output.resolve(f.getFileName())));
+                            result.decomposeInfoFile().map(f -> output.resolve(f.getFileName())),
+                            result.totals(),
+                            result.target());
             HtmlReport.write(shown, context, folder.resolve(REPORT_HTML_FILE));
             if (fidelity.isPresent()) {
                 FidelityOutput.addToHtml(folder.resolve(REPORT_HTML_FILE), fidelity.get());
@@ -365,6 +384,7 @@ final class DecomposeCommand implements Callable<Integer> {
                 totals.paramsBefore(),
                 totals.paramsAfter(),
                 100.0 * totals.paramsAfter() / Math.max(1, totals.paramsBefore()));
+        result.target().ifPresent(target -> LayerTable.target(out, target));
         written.forEach(file -> out.println("Wrote " + file));
     }
 
