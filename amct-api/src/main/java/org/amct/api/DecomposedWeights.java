@@ -205,23 +205,7 @@ public final class DecomposedWeights {
         }
         // NaN or infinity loaded into the model would make it compute NaN everywhere.
         for (String name : expected.keySet()) {
-            Tensor tensor = given.get(name);
-            long bad = tensor.firstNonFiniteIndex();
-            if (bad >= 0) {
-                throw new ModelMismatchException(
-                        "Weights file "
-                                + Quoted.of(source)
-                                + ", tensor "
-                                + Quoted.of(name)
-                                + ": element "
-                                + bad
-                                + " (flat index into shape "
-                                + Arrays.toString(tensor.shape())
-                                + ") is "
-                                + tensor.getDouble(bad)
-                                + ". Loading it would give a model that computes NaN; fix the"
-                                + " file.");
-            }
+            requireFinite(source, name, given.get(name));
         }
     }
 
@@ -243,5 +227,35 @@ public final class DecomposedWeights {
                 + String.join(", ", names.stream().limit(shown).toList())
                 + (names.size() > shown ? " and " + (names.size() - shown) + " more" : "")
                 + ")";
+    }
+
+    /**
+     * Refuses a floating-point tensor that holds NaN or infinity, since loading it would give a
+     * model that computes NaN everywhere. Other element types pass.
+     *
+     * @param source the weights file (or another label), for the message
+     * @param name the tensor's name
+     * @param tensor the tensor
+     * @throws ModelMismatchException naming the file, the tensor and the first bad element
+     */
+    public static void requireFinite(Object source, String name, Tensor tensor) {
+        if (!tensor.dtype().isFloatingPoint()) {
+            return;
+        }
+        long bad = tensor.firstNonFiniteIndex();
+        if (bad >= 0) {
+            throw new ModelMismatchException(
+                    "Weights file "
+                            + Quoted.of(source)
+                            + ", tensor "
+                            + Quoted.of(name)
+                            + ": element "
+                            + bad
+                            + " (flat index into shape "
+                            + Arrays.toString(tensor.shape())
+                            + ") is "
+                            + tensor.getDouble(bad)
+                            + ". Loading it would give a model that computes NaN; fix the file.");
+        }
     }
 }

@@ -423,17 +423,9 @@ final class OnnxWriter {
                 .build();
     }
 
-    private static NodeProto constantNode(String name, Tensor tensor, NameAllocator nodeNames) {
-        return NodeProto.newBuilder()
-                .setName(nodeNames.allocate(name + ".constant"))
-                .setOpType("Constant")
-                .addOutput(name)
-                .addAttribute(
-                        AttributeProto.newBuilder()
-                                .setName("value")
-                                .setType(OnnxConstants.ATTRIBUTE_TENSOR)
-                                .setT(TensorCodec.encode(name, tensor)))
-                .build();
+    /** A {@code Constant} node whose output {@code name} holds {@code tensor}. */
+    static NodeProto constantNode(String name, Tensor tensor, NameAllocator nodeNames) {
+        return constantNode(TensorCodec.encode(name, tensor), nodeNames);
     }
 
     private static void removeValueInfos(GraphProto.Builder graph, Set<String> dropped) {

@@ -93,7 +93,7 @@ final class ProbeWriter {
         String shape = values.allocate(prefix + ".shape");
         int d = extractor.outChannels();
         graph.addNode(cast(nodes, prefix, input, asFloat, OnnxConstants.FLOAT));
-        graph.addNode(constant(nodes, weight, extractor.weight()));
+        graph.addNode(OnnxWriter.constantNode(weight, extractor.weight(), nodes));
         NodeProto.Builder conv =
                 NodeProto.newBuilder()
                         .setName(nodes.allocate(prefix + ".conv"))
@@ -123,7 +123,7 @@ final class ProbeWriter {
                         .addInput(asDouble)
                         .addOutput(channelsFirst)
                         .addAttribute(ints("perm", List.of(1, 0, 2, 3))));
-        graph.addNode(constant(nodes, shapeConst, reshapeTarget(d)));
+        graph.addNode(OnnxWriter.constantNode(shapeConst, reshapeTarget(d), nodes));
         graph.addNode(
                 NodeProto.newBuilder()
                         .setName(nodes.allocate(prefix + ".reshape"))
@@ -174,19 +174,6 @@ final class ProbeWriter {
                                 .setName("to")
                                 .setType(OnnxConstants.ATTRIBUTE_INT)
                                 .setI(to))
-                .build();
-    }
-
-    private static NodeProto constant(NameAllocator nodes, String name, Tensor tensor) {
-        return NodeProto.newBuilder()
-                .setName(nodes.allocate(name + ".constant"))
-                .setOpType("Constant")
-                .addOutput(name)
-                .addAttribute(
-                        AttributeProto.newBuilder()
-                                .setName("value")
-                                .setType(OnnxConstants.ATTRIBUTE_TENSOR)
-                                .setT(TensorCodec.encode(name, tensor)))
                 .build();
     }
 

@@ -222,8 +222,8 @@ final class ApplyCommand implements Callable<Integer> {
                         unmatched.add(name);
                     }
                 });
-        convLoaded.forEach((name, tensor) -> checkFinite(file, name, tensor));
-        othersLoaded.forEach((name, tensor) -> checkFinite(file, name, tensor));
+        convLoaded.forEach((name, tensor) -> DecomposedWeights.requireFinite(file, name, tensor));
+        othersLoaded.forEach((name, tensor) -> DecomposedWeights.requireFinite(file, name, tensor));
         if (!missing.isEmpty() || !unmatched.isEmpty() || !mismatched.isEmpty()) {
             List<String> problems = new ArrayList<>();
             if (!missing.isEmpty()) {
@@ -258,28 +258,6 @@ final class ApplyCommand implements Callable<Integer> {
         Map<String, Tensor> all = new LinkedHashMap<>(model.stateDict());
         all.putAll(convLoaded);
         return new Loaded(model.loadStateDict(all), othersLoaded, convLoaded.size());
-    }
-
-    /** NaN or infinity loaded into the model would make it compute NaN everywhere. */
-    private static void checkFinite(Path file, String name, Tensor tensor) {
-        if (!tensor.dtype().isFloatingPoint()) {
-            return;
-        }
-        long bad = tensor.firstNonFiniteIndex();
-        if (bad >= 0) {
-            throw new ModelMismatchException(
-                    "Weights file "
-                            + Quoted.of(file)
-                            + ", tensor "
-                            + Quoted.of(name)
-                            + ": element "
-                            + bad
-                            + " (flat index into shape "
-                            + Arrays.toString(tensor.shape())
-                            + ") is "
-                            + tensor.getDouble(bad)
-                            + ". Loading it would give a model that computes NaN; fix the file.");
-        }
     }
 
     /** The layer a parameter name belongs to: the name without its last part. */
