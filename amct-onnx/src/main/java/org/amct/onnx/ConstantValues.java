@@ -30,15 +30,21 @@ final class ConstantValues {
     private final Map<String, String> identityInputs = new HashMap<>();
     private final Map<String, Tensor> decoded = new HashMap<>();
     private final Path modelFolder;
+    private final MappedFiles files;
     private final String source;
 
     /**
      * Indexes a graph's constants.
      *
+     * @param graph the graph
+     * @param modelFolder the model's folder, for external data
+     * @param files the maps external data is read through
+     * @param source the model file, for messages
      * @throws ModelFormatException if two initializers share a name, or two nodes an output
      */
-    ConstantValues(GraphProto graph, Path modelFolder, String source) {
+    ConstantValues(GraphProto graph, Path modelFolder, MappedFiles files, String source) {
         this.modelFolder = modelFolder;
+        this.files = files;
         this.source = source;
         Map<String, Integer> producers = new HashMap<>();
         for (int i = 0; i < graph.getNodeCount(); i++) {
@@ -163,7 +169,7 @@ final class ConstantValues {
         Tensor cached = decoded.get(resolved);
         if (cached == null) {
             String where = "ONNX file '" + source + "', tensor " + Quoted.of(resolved);
-            cached = TensorCodec.decode(protos.get(resolved), modelFolder, where);
+            cached = TensorCodec.decode(protos.get(resolved), modelFolder, files, where);
             decoded.put(resolved, cached);
         }
         return cached;

@@ -2,17 +2,13 @@ package org.amct.onnx;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.OptionalLong;
 import org.amct.api.exception.ModelFormatException;
-import org.amct.api.io.HeapShortage;
 import org.amct.onnx.proto.OnnxProtos.StringStringEntryProto;
 import org.amct.onnx.proto.OnnxProtos.TensorProto;
 
@@ -166,16 +162,19 @@ record ExternalData(String location, long offset, OptionalLong length) {
     }
 
     /**
-     * Reads the bytes of the tensor.
+     * The bytes of the tensor, memory-mapped (see {@link MappedFiles}): nothing is copied into the
+     * heap.
      *
      * @param modelFolder the folder of the model file
+     * @param files the maps of this read or write
      * @param expectedBytes the size that the tensor's dims and data type call for
      * @param where names the file and tensor, for messages
-     * @return a little-endian buffer of {@code expectedBytes} bytes, positioned at 0
-     * @throws IOException if the file cannot be read
+     * @return a read-only little-endian buffer of {@code expectedBytes} bytes, positioned at 0
+     * @throws IOException if the file cannot be mapped or read
      * @throws ModelFormatException if the sizes do not fit
      */
-    ByteBuffer read(Path modelFolder, long expectedBytes, String where) throws IOException {
+    ByteBuffer read(Path modelFolder, MappedFiles files, long expectedBytes, String where)
+            throws IOException {
         if (length.isPresent() && length.getAsLong() != expectedBytes) {
             throw new ModelFormatException(
                     where
@@ -185,47 +184,29 @@ record ExternalData(String location, long offset, OptionalLong length) {
                             + expectedBytes);
         }
         Path file = resolve(modelFolder, where);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = channel.size();
-            if (offset > size || expectedBytes > size - offset) {
-                throw new ModelFormatException(
-                        where
-                                + ": external data needs bytes "
-                                + offset
-                                + " to "
-                                + (offset > Long.MAX_VALUE - expectedBytes
-                                        ? "beyond 2^63"
-                                        : Long.toString(offset + expectedBytes))
-                                + " of '"
-                                + location
-                                + "' but the file has "
-                                + size
-                                + " bytes. The file is truncated or belongs to another model.");
-            }
-            if (expectedBytes > TensorCodec.MAX_BUFFER_BYTES) {
-                throw new ModelFormatException(
-                        where
-                                + ": external data of "
-                                + expectedBytes
-                                + " bytes is more than the 2 GiB one tensor may hold in amct");
-            }
-            long available = HeapShortage.available();
-            if (expectedBytes > available) {
-                throw new ModelFormatException(
-                        HeapShortage.refused(
-                                where + ": reading its external data", expectedBytes, available));
-            }
-            ByteBuffer data = ByteBuffer.allocate((int) expectedBytes);
-            long at = offset;
-            while (data.hasRemaining()) {
-                int read = channel.read(data, at);
-                if (read < 0) {
-                    throw new ModelFormatException(where + ": '" + location + "' ended early");
-                }
-                at += read;
-            }
-            data.flip();
-            return data.order(ByteOrder.LITTLE_ENDIAN);
+        long size = files.size(file);
+        if (offset > size || expectedBytes > size - offset) {
+            throw new ModelFormatException(
+                    where
+                            + ": external data needs bytes "
+                            + offset
+                            + " to "
+                            + (offset > Long.MAX_VALUE - expectedBytes
+                                    ? "beyond 2^63"
+                                    : Long.toString(offset + expectedBytes))
+                            + " of '"
+                            + location
+                            + "' but the file has "
+                            + size
+                            + " bytes. The file is truncated or belongs to another model.");
         }
+        if (expectedBytes > TensorCodec.MAX_BUFFER_BYTES) {
+            throw new ModelFormatException(
+                    where
+                            + ": external data of "
+                            + expectedBytes
+                            + " bytes is more than the 2 GiB one tensor may hold in amct");
+        }
+        return files.slice(file, offset, expectedBytes, where);
     }
 }

@@ -1,5 +1,6 @@
 package org.amct.onnx;
 
+import com.google.protobuf.UnsafeByteOperations;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -27,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * data outside. Tensor data that the original kept outside is read from the original folder, so the
  * written model never points back there. {@code Constant} nodes whose tensors were external are
  * made inline. The two files are replaced together, all or none ({@link AtomicFiles#batch}).
+ *
+ * <p>Nothing is held whole in the heap: the protobuf messages refer to the tensor bytes where they
+ * are (the map of the original model file or its external data, see {@link MappedFiles}, or a new
+ * tensor), and both files are streamed through a small buffer.
  */
 final class ExternalDataWriter {
     private static final Logger LOG = LoggerFactory.getLogger(ExternalDataWriter.class);
@@ -34,11 +39,14 @@ final class ExternalDataWriter {
     private final Path sourceFolder;
     private final String source;
     private final OnnxWriteOptions options;
+    private final MappedFiles files;
 
-    ExternalDataWriter(Path sourceFolder, String source, OnnxWriteOptions options) {
+    ExternalDataWriter(
+            Path sourceFolder, String source, OnnxWriteOptions options, MappedFiles files) {
         this.sourceFolder = sourceFolder;
         this.source = source;
         this.options = options;
+        this.files = files;
     }
 
     /** Writes {@code model} to {@code target} (and its data file when needed). */
@@ -102,7 +110,7 @@ final class ExternalDataWriter {
     private ByteBuffer bytesOf(TensorProto tensor) throws IOException {
         String where = "ONNX file '" + source + "', tensor '" + tensor.getName() + "'";
         if (!GraphNames.isExternal(tensor)) {
-            return TensorCodec.decode(tensor, sourceFolder, where).data();
+            return TensorCodec.decode(tensor, sourceFolder, files, where).data();
         }
         ExternalData reference = ExternalData.of(tensor, where);
         long expected;
@@ -112,7 +120,7 @@ final class ExternalDataWriter {
             DType dtype = TensorCodec.dtype(tensor, where);
             expected = Tensor.elementCount(TensorCodec.shape(tensor, where)) * dtype.byteSize();
         }
-        return reference.read(sourceFolder, expected, where);
+        return reference.read(sourceFolder, files, expected, where);
     }
 
     private static TensorProto reference(
@@ -168,11 +176,12 @@ final class ExternalDataWriter {
     private TensorProto inline(TensorProto tensor, String node) throws IOException {
         String where = "ONNX file '" + source + "', Constant node '" + node + "'";
         try {
-            ByteBuffer data = TensorCodec.decode(tensor, sourceFolder, where).data();
+            // The proto refers to the map; the bytes are streamed when it is written.
+            ByteBuffer data = TensorCodec.decode(tensor, sourceFolder, files, where).data();
             return tensor.toBuilder()
                     .clearExternalData()
                     .clearDataLocation()
-                    .setRawData(com.google.protobuf.ByteString.copyFrom(data))
+                    .setRawData(UnsafeByteOperations.unsafeWrap(data))
                     .build();
         } catch (ModelFormatException e) {
             throw new ModelFormatException(

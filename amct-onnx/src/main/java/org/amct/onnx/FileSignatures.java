@@ -16,11 +16,12 @@ final class FileSignatures {
     /**
      * What a file that is not ONNX seems to be, with advice.
      *
-     * @param bytes the file's content (or its start)
+     * @param content the file's content (or its start), from position 0 to its limit; not changed
      * @return for example {@code "a ZIP archive (PyTorch saves .pt/.pth checkpoints as ZIP). Export
      *     the model to ONNX first"}, or empty when the start says nothing
      */
-    static Optional<String> describe(byte[] bytes) {
+    static Optional<String> describe(ByteBuffer content) {
+        byte[] bytes = start(content);
         if (startsWith(bytes, "version https://git-lfs")) {
             return Optional.of(
                     "a Git LFS pointer, not the model itself. Run 'git lfs pull' to fetch it");
@@ -43,7 +44,7 @@ final class FileSignatures {
         if (startsWith(bytes, 4, "TFL3")) {
             return Optional.of("a TensorFlow Lite model. Convert it to ONNX first");
         }
-        if (isSafetensors(bytes)) {
+        if (isSafetensors(content)) {
             return Optional.of(
                     "a safetensors weights file. Pass the ONNX model here and the weights with"
                             + " --weights (amct apply)");
@@ -57,12 +58,21 @@ final class FileSignatures {
         return Optional.empty();
     }
 
-    private static boolean isSafetensors(byte[] bytes) {
-        if (bytes.length < 10) {
+    /** Bytes enough for every check but the safetensors size (taken from the whole). */
+    private static final int START = 256;
+
+    private static byte[] start(ByteBuffer content) {
+        byte[] start = new byte[Math.min(START, content.limit())];
+        content.get(0, start);
+        return start;
+    }
+
+    private static boolean isSafetensors(ByteBuffer content) {
+        if (content.limit() < 10) {
             return false;
         }
-        long headerLength = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        return headerLength > 1 && headerLength <= bytes.length - 8 && bytes[8] == '{';
+        long headerLength = content.duplicate().order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+        return headerLength > 1 && headerLength <= content.limit() - 8 && content.get(8) == '{';
     }
 
     private static byte firstNonBlank(byte[] bytes) {

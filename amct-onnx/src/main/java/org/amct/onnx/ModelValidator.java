@@ -64,7 +64,7 @@ final class ModelValidator {
     /**
      * Checks a model.
      *
-     * @param bytes the file's content, for the string check on the wire
+     * @param content the file's content, for the string check on the wire (not changed)
      * @param proto the parsed model
      * @param modelFolder the model's folder, for external data
      * @param source the file name, for messages
@@ -72,19 +72,23 @@ final class ModelValidator {
      * @throws IOException if an external data file cannot be read
      * @throws ModelFormatException naming the first violation
      */
-    static List<Path> validate(byte[] bytes, ModelProto proto, Path modelFolder, String source)
+    static List<Path> validate(
+            ByteBuffer content, ModelProto proto, Path modelFolder, String source)
             throws IOException {
         ModelValidator validator = new ModelValidator(source, modelFolder);
-        validator.strings(bytes);
+        validator.strings(content);
         validator.graph(proto.getGraph(), "graph", true);
         return List.copyOf(validator.dataFiles);
     }
 
     // ---- strings -----------------------------------------------------------------------------
 
-    /** Walks the wire format, checking each string field of the declared schema. */
-    private void strings(byte[] bytes) throws IOException {
-        CodedInputStream in = CodedInputStream.newInstance(bytes);
+    /**
+     * Walks the wire format, checking each string field of the declared schema; bytes fields
+     * (tensor data) are skipped without being read.
+     */
+    private void strings(ByteBuffer content) throws IOException {
+        CodedInputStream in = CodedInputStream.newInstance(content.duplicate());
         in.setRecursionLimit(OnnxModel.MAX_NESTING);
         message(in, ModelProto.getDescriptor(), new ArrayList<>(), 0);
     }

@@ -2,7 +2,9 @@ package org.amct.onnx;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,6 +41,13 @@ import org.slf4j.LoggerFactory;
  * the file only. {@link #write} puts a decomposed or reloaded version of {@link #graph()} back into
  * the file's graph, carrying everything else through unchanged (unknown fields included).
  *
+ * <p>Tensor data is not read into the heap: the model file is memory-mapped read-only and parsed
+ * with its {@code raw_data} bytes aliasing the map, external data files are mapped when a tensor is
+ * decoded, and writing streams unchanged tensors from those maps to the output (see {@link
+ * MappedFiles}). The heap holds the graph's structure (nodes, names, attributes, numbers kept in
+ * typed fields) and what the decomposition computes; a model may be far larger than the heap. The
+ * file must not be changed in place while the model is in use (replacing it by a rename is safe).
+ *
  * <p>Immutable and thread-safe; writing reads external data from the original folder again.
  */
 public final class OnnxModel {
@@ -61,15 +70,18 @@ public final class OnnxModel {
     private final ModelGraph graph;
     private final TorchParameters.Found parameters;
     private final List<Path> externalData;
+    private final boolean map;
 
     private OnnxModel(
             Path file,
+            boolean map,
             Parsed parsed,
             List<ConvSite> sites,
             List<UnmappedConv> unmapped,
             ModelGraph graph,
             TorchParameters.Found parameters) {
         this.file = file;
+        this.map = map;
         this.proto = parsed.proto();
         this.externalData = parsed.externalData();
         this.sites = List.copyOf(sites);
@@ -96,34 +108,56 @@ public final class OnnxModel {
      * bytes.
      */
     static OnnxModel read(Path file, LongSupplier availableHeap) throws IOException {
+        return read(file, availableHeap, true);
+    }
+
+    /**
+     * Reads a model, memory-mapping its tensor data ({@code map}) or reading it into the heap as
+     * where files cannot be mapped (tests compare the two).
+     */
+    static OnnxModel read(Path file, LongSupplier availableHeap, boolean map) throws IOException {
         Objects.requireNonNull(file, "file");
         try {
-            return readChecked(file, availableHeap);
+            return readChecked(file, availableHeap, map);
         } catch (OutOfMemoryError e) {
             // What was allocated for the file is unreachable now: the message can be built.
-            long size = Files.size(file);
             throw new ModelFormatException(
                     HeapShortage.ranOut(
-                            "Reading ONNX file " + Quoted.of(file), estimatedHeap(size, 0)),
+                            "Reading ONNX file " + Quoted.of(file), heapToRead(file, map)),
                     e);
         }
     }
 
     /**
-     * The heap reading a file takes beyond its parsed messages: its bytes, and about as much again
-     * for the tensors decoded from them.
+     * The heap reading a file takes: its parsed messages (counted by {@link WireScan}; tensor bytes
+     * alias the file and cost nothing), the file's bytes where they are read into the heap, and a
+     * margin.
      */
-    private static long estimatedHeap(long fileSize, long parsedBytes) {
-        return 2 * fileSize + parsedBytes + (32L << 20);
+    private static long estimatedHeap(long fileSize, long parsedBytes, boolean inHeap) {
+        return (inHeap ? fileSize : 0) + parsedBytes + (32L << 20);
     }
 
-    private static OnnxModel readChecked(Path file, LongSupplier availableHeap) throws IOException {
+    /** {@link #estimatedHeap} for a file whose reading ran out of heap. */
+    private static long heapToRead(Path file, boolean map) {
+        try {
+            long size = Files.size(file);
+            ByteBuffer content = MappedFiles.whole(file, size, "", () -> Long.MAX_VALUE, map);
+            long parsed = WireScan.of(content).map(WireScan.Counts::heapBytes).orElse(size);
+            return estimatedHeap(size, parsed, !content.isDirect());
+        } catch (IOException | RuntimeException e) {
+            return 32L << 20;
+        }
+    }
+
+    private static OnnxModel readChecked(Path file, LongSupplier availableHeap, boolean map)
+            throws IOException {
         String source = file.toString();
         Path folder = file.toAbsolutePath().getParent();
-        Parsed parsed = parse(file, source, folder, availableHeap);
+        MappedFiles files = new MappedFiles(MappedFiles.STRIDE, availableHeap, map);
+        Parsed parsed = parse(file, source, folder, availableHeap, files);
         ModelProto proto = parsed.proto();
         GraphProto graph = proto.getGraph();
-        ConstantValues constants = new ConstantValues(graph, folder, source);
+        ConstantValues constants = new ConstantValues(graph, folder, files, source);
         List<ConvSite> sites = new ArrayList<>();
         List<UnmappedConv> unmapped = new ArrayList<>();
         LayerNames names = new LayerNames();
@@ -145,7 +179,8 @@ public final class OnnxModel {
             site.biasName().ifPresent(convValues::add);
         }
         TorchParameters.Found parameters = TorchParameters.find(graph, constants, convValues);
-        return new OnnxModel(file, parsed, sites, unmapped, LayerNames.tree(convs), parameters);
+        return new OnnxModel(
+                file, map, parsed, sites, unmapped, LayerNames.tree(convs), parameters);
     }
 
     /** Reads one Conv node into {@code sites} or {@code unmapped}. */
@@ -189,13 +224,15 @@ public final class OnnxModel {
 
     /**
      * Parses the file as an ONNX {@code ModelProto}: the whole file must be one message, nested at
-     * most {@value #MAX_NESTING} levels deep, with an {@code ir_version} and a graph. Declared
-     * lengths are checked by protobuf against the bytes present (the input is the file's array, so
-     * no separate size limit is needed), and tensor bytes alias that array instead of being copied.
-     * Before parsing, {@link WireScan} counts what the parse would build, so that a file that would
-     * not fit in the heap is refused with a message.
+     * most {@value #MAX_NESTING} levels deep, with an {@code ir_version} and a graph. The file is
+     * memory-mapped read-only ({@link MappedFiles#whole}) and parsed from the map with aliasing on
+     * an immutable input, so that {@code raw_data} and other bytes fields are views of the map, not
+     * copies: the heap holds only the graph's structure. Declared lengths are checked by protobuf
+     * against the bytes present. Before parsing, {@link WireScan} counts what the parse would
+     * build, so that a file whose structure would not fit in the heap is refused with a message.
      */
-    private static Parsed parse(Path file, String source, Path folder, LongSupplier availableHeap)
+    private static Parsed parse(
+            Path file, String source, Path folder, LongSupplier availableHeap, MappedFiles files)
             throws IOException {
         long size = Files.size(file);
         if (size == 0) {
@@ -211,21 +248,22 @@ public final class OnnxModel {
                             + " bytes; an ONNX protobuf file cannot exceed 2 GiB (larger"
                             + " models keep their tensors in external data files)");
         }
-        // The file's bytes are the first thing allocated: refuse before, not with OutOfMemoryError.
-        long available = availableHeap.getAsLong();
-        if (size > available) {
-            throw new ModelFormatException(
-                    HeapShortage.refused(
-                            "Reading ONNX file " + Quoted.of(source) + " (" + size + " bytes)",
-                            estimatedHeap(size, 0),
-                            available));
-        }
-        byte[] bytes = Files.readAllBytes(file);
-        Optional<WireScan.Counts> counts = WireScan.of(bytes);
+        // Where the file cannot be mapped, its bytes are read into the heap: refused before, not
+        // with OutOfMemoryError.
+        ByteBuffer content =
+                MappedFiles.whole(
+                        file,
+                        size,
+                        "Reading ONNX file " + Quoted.of(source) + " (" + size + " bytes)",
+                        availableHeap,
+                        files.maps());
+        Optional<WireScan.Counts> counts = WireScan.of(content);
         if (counts.isPresent()) {
             checkHeap(source, size, counts.get(), availableHeap.getAsLong());
         }
-        CodedInputStream coded = CodedInputStream.newInstance(bytes);
+        // An input marked immutable lets the parser alias bytes fields instead of copying them
+        // (CodedInputStream.newInstance(ByteBuffer) would copy them even with aliasing enabled).
+        CodedInputStream coded = UnsafeByteOperations.unsafeWrap(content).newCodedInput();
         coded.enableAliasing(true);
         coded.setRecursionLimit(MAX_NESTING);
         ModelProto proto;
@@ -235,7 +273,7 @@ public final class OnnxModel {
         } catch (InvalidProtocolBufferException e) {
             throw notOnnx(
                     source,
-                    bytes,
+                    content,
                     "it cannot be parsed as ONNX protobuf at byte "
                             + coded.getTotalBytesRead()
                             + " of "
@@ -248,25 +286,30 @@ public final class OnnxModel {
         if (!coded.isAtEnd()) {
             throw notOnnx(
                     source,
-                    bytes,
+                    content,
                     "parsing stopped at byte " + coded.getTotalBytesRead() + " of " + size,
                     null);
         }
         if (proto.getIrVersion() <= 0) {
             throw notOnnx(
                     source,
-                    bytes,
+                    content,
                     "it has no ir_version (found " + proto.getIrVersion() + ")",
                     null);
         }
         if (!proto.hasGraph()) {
-            throw notOnnx(source, bytes, "it has no graph", null);
+            throw notOnnx(source, content, "it has no graph", null);
         }
-        return new Parsed(proto, ModelValidator.validate(bytes, proto, folder, source));
+        return new Parsed(proto, ModelValidator.validate(content, proto, folder, source));
     }
 
     /** A parsed and validated file, with the real paths of its external data files. */
     private record Parsed(ModelProto proto, List<Path> externalData) {}
+
+    /** The maps for one call that decodes or writes tensors (mapped as this model was read). */
+    private MappedFiles files() {
+        return new MappedFiles(MappedFiles.STRIDE, OnnxModel::availableHeap, map);
+    }
 
     /** The heap the JVM can still get, or {@link Long#MAX_VALUE} when it has no limit. */
     private static long availableHeap() {
@@ -303,9 +346,9 @@ public final class OnnxModel {
 
     /** The error for a file that is not an ONNX model, saying what it seems to be instead. */
     private static ModelFormatException notOnnx(
-            String source, byte[] bytes, String detail, Throwable cause) {
+            String source, ByteBuffer content, String detail, Throwable cause) {
         String message =
-                FileSignatures.describe(bytes)
+                FileSignatures.describe(content)
                         .map(
                                 what ->
                                         "ONNX file '"
@@ -391,13 +434,14 @@ public final class OnnxModel {
      */
     public Map<String, Tensor> otherParameters() throws IOException {
         Path folder = file.toAbsolutePath().getParent();
+        MappedFiles files = files();
         Map<TensorProto, Tensor> decoded = new IdentityHashMap<>();
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, TensorProto> entry : parameters.tensors().entrySet()) {
             Tensor tensor = decoded.get(entry.getValue());
             if (tensor == null) {
                 String where = "ONNX file '" + file + "', tensor '" + entry.getKey() + "'";
-                tensor = TensorCodec.decode(entry.getValue(), folder, where);
+                tensor = TensorCodec.decode(entry.getValue(), folder, files, where);
                 decoded.put(entry.getValue(), tensor);
             }
             out.put(entry.getKey(), tensor);
@@ -485,7 +529,7 @@ public final class OnnxModel {
     private Map<String, org.amct.api.graph.Size2d> inputSizes(boolean strict) throws IOException {
         GraphProto g = proto.getGraph();
         ConstantValues constants =
-                new ConstantValues(g, file.toAbsolutePath().getParent(), file.toString());
+                new ConstantValues(g, file.toAbsolutePath().getParent(), files(), file.toString());
         return ShapeInference.convInputSizes(g, constants, file.toString(), sites, strict);
     }
 
@@ -560,7 +604,7 @@ public final class OnnxModel {
                 new OnnxWriter(proto, sites, file.toString())
                         .rewrite(model, changed, this.parameters.tensors());
         Path folder = file.toAbsolutePath().getParent();
-        new ExternalDataWriter(folder, file.toString(), options).write(rewritten, target);
+        new ExternalDataWriter(folder, file.toString(), options, files()).write(rewritten, target);
         LOG.debug("Wrote '{}'", target);
     }
 
@@ -587,7 +631,7 @@ public final class OnnxModel {
         Objects.requireNonNull(target, "target");
         ProbeWriter.Probed probed = ProbeWriter.add(proto, sites, extractors, file.toString());
         Path folder = file.toAbsolutePath().getParent();
-        new ExternalDataWriter(folder, file.toString(), OnnxWriteOptions.defaults())
+        new ExternalDataWriter(folder, file.toString(), OnnxWriteOptions.defaults(), files())
                 .write(probed.model(), target);
         LOG.info("Wrote '{}' with {} patch probes", target, probed.probes().size());
         return probed.probes();

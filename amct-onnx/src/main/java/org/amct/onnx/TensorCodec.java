@@ -1,6 +1,6 @@
 package org.amct.onnx;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -52,12 +52,15 @@ final class TensorCodec {
      *
      * @param proto the tensor
      * @param modelFolder the folder of the model file, for external data
+     * @param files the maps external data is read through
      * @param where names the file and tensor, for messages
-     * @return the tensor
+     * @return the tensor; its data aliases the parsed file's bytes ({@code raw_data}) or the map of
+     *     its external data file, and is copied into the heap only from the typed fields
      * @throws IOException if external data cannot be read
      * @throws ModelFormatException if the tensor is malformed
      */
-    static Tensor decode(TensorProto proto, Path modelFolder, String where) throws IOException {
+    static Tensor decode(TensorProto proto, Path modelFolder, MappedFiles files, String where)
+            throws IOException {
         DType dtype = dtype(proto, where);
         int[] shape = shape(proto, where);
         long count = Tensor.elementCount(shape);
@@ -68,7 +71,7 @@ final class TensorCodec {
         ByteBuffer data;
         if (proto.getDataLocation() == OnnxConstants.EXTERNAL) {
             checkBufferSize(bytes, shape, dtype, where);
-            data = ExternalData.of(proto, where).read(modelFolder, bytes, where);
+            data = ExternalData.of(proto, where).read(modelFolder, files, bytes, where);
         } else if (proto.getDataLocation() != 0) {
             throw new ModelFormatException(
                     where
@@ -231,7 +234,9 @@ final class TensorCodec {
     }
 
     /**
-     * Encodes a tensor with its data in {@code raw_data}.
+     * Encodes a tensor with its data in {@code raw_data}. The bytes are not copied: the proto
+     * refers to the tensor's (immutable) data, wherever it is kept (the heap, or a map of the file
+     * it was read from), and writing the proto streams them.
      *
      * @param name the tensor's name
      * @param tensor the tensor
@@ -242,7 +247,7 @@ final class TensorCodec {
                 TensorProto.newBuilder()
                         .setName(name)
                         .setDataType(OnnxConstants.dataTypeOf(tensor.dtype()))
-                        .setRawData(ByteString.copyFrom(tensor.data()));
+                        .setRawData(UnsafeByteOperations.unsafeWrap(tensor.data()));
         Arrays.stream(tensor.shape()).forEach(builder::addDims);
         return builder.build();
     }

@@ -6,15 +6,16 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Optional;
 import org.amct.onnx.proto.OnnxProtos.ModelProto;
 
 /**
  * Estimates the heap that parsing an ONNX file takes, by walking its protobuf wire format without
- * building anything. Tensor bytes cost nothing extra (they alias the file's buffer), but every
- * message, string and repeated number becomes a Java object or array slot: a hostile file of a few
- * megabytes made of empty messages or one-byte numbers would need gigabytes. Counting first lets
- * the reader refuse such a file with a message instead of dying of {@link OutOfMemoryError}.
+ * building anything. Tensor bytes cost nothing (they alias the file's map), but every message,
+ * string and repeated number becomes a Java object or array slot: a hostile file of a few megabytes
+ * made of empty messages or one-byte numbers would need gigabytes. Counting first lets the reader
+ * refuse such a file with a message instead of dying of {@link OutOfMemoryError}.
  */
 final class WireScan {
     /**
@@ -56,15 +57,16 @@ final class WireScan {
     record Counts(long messages, long strings, long values, long unknown, long heapBytes) {}
 
     /**
-     * Counts what parsing {@code bytes} as a {@code ModelProto} would build.
+     * Counts what parsing {@code content} as a {@code ModelProto} would build. Bytes fields are
+     * skipped, not read: on a memory-mapped file, tensor data is not even touched.
      *
-     * @param bytes the file's content
+     * @param content the file's content, from its position to its limit (not changed)
      * @return the counts, or empty when the bytes are not well-formed protobuf (the parser then
      *     reports where)
      */
-    static Optional<Counts> of(byte[] bytes) {
+    static Optional<Counts> of(ByteBuffer content) {
         WireScan scan = new WireScan();
-        CodedInputStream in = CodedInputStream.newInstance(bytes);
+        CodedInputStream in = CodedInputStream.newInstance(content.duplicate());
         try {
             scan.message(in, ModelProto.getDescriptor(), 0);
         } catch (IOException e) {
