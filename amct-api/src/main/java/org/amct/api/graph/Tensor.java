@@ -10,6 +10,10 @@ import java.util.Objects;
  * order (the layout of safetensors and of ONNX {@code raw_data}), so it is read and written without
  * conversion.
  *
+ * <p>The bytes may be in the heap or outside it: a {@link #wrap wrapped} direct buffer, such as the
+ * read-only memory map of a model file that amct-onnx reads tensors from, is used in place, so a
+ * model's tensors need not fit in the heap.
+ *
  * <p>Elements are addressed by their flat row-major index. Thread-safe.
  */
 public final class Tensor {

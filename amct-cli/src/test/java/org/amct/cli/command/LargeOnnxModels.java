@@ -242,7 +242,7 @@ public final class LargeOnnxModels {
                                 (float)
                                         (unit(layer, 0, row) * unit(layer, 1, column)
                                                 + 0.5 * unit(layer, 2, row) * unit(layer, 3, column)
-                                                + 1e-3 * unit(layer, 4, at));
+                                                + 0.05 * unit(layer, 4, at));
                     } else {
                         value = (float) (0.01 * unit(layer, 5, at));
                     }
