@@ -81,6 +81,18 @@ final class CalibrationOptions {
         return value;
     }
 
+    /**
+     * Adds the files of {@code --calibration} and {@code --verify} to the inputs no output may
+     * replace.
+     *
+     * @param inputs the command's inputs
+     * @return {@code inputs}
+     * @throws IOException if a folder cannot be listed
+     */
+    InputPaths addInputs(InputPaths inputs) throws IOException {
+        return inputs.addData("--calibration", calibration).addData("--verify", verify);
+    }
+
     /** Whether {@code --calibration} was given. */
     boolean calibrated() {
         return !calibration.isEmpty();
