@@ -17,8 +17,8 @@ import org.amct.api.graph.Size2d;
 import org.amct.api.report.RunSummary;
 
 /**
- * Turns the decomposition core's results into the public report types, and a result into the
- * report package's own records ({@link #summary}): root reads report, never the other way round.
+ * Turns the decomposition core's results into the public report types, and a result into the report
+ * package's own records ({@link #summary}): root reads report, never the other way round.
  */
 final class Reports {
     private Reports() {}

@@ -155,7 +155,8 @@ class DataAwareFactorsTest {
 
     @ParameterizedTest
     @EnumSource(DecomposeMode.class)
-    void factorsSolveBothNormalEquationsOfTheWeightedProblem(DecomposeMode mode) throws java.io.IOException {
+    void factorsSolveBothNormalEquationsOfTheWeightedProblem(DecomposeMode mode)
+            throws java.io.IOException {
         Conv2d conv = layer(mode, 11);
         int d = PatchLayout.size(conv);
         double[] s = moments(d, 5);
@@ -188,7 +189,8 @@ class DataAwareFactorsTest {
 
     @ParameterizedTest
     @EnumSource(DecomposeMode.class)
-    void weightedErrorIsLowerThanWithWeightSpaceFactorsAtTheSameRank(DecomposeMode mode) throws java.io.IOException {
+    void weightedErrorIsLowerThanWithWeightSpaceFactorsAtTheSameRank(DecomposeMode mode)
+            throws java.io.IOException {
         Conv2d conv = layer(mode, 12);
         int d = PatchLayout.size(conv);
         double[] s = moments(d, 6);

@@ -75,7 +75,9 @@ class IoPolicyTest {
         IOException fromInstance =
                 assertThrows(
                         IOException.class,
-                        () -> Decomposer.withDiscoveredBackends().autoDecomposition(model, options));
+                        () ->
+                                Decomposer.withDiscoveredBackends()
+                                        .autoDecomposition(model, options));
         assertEquals(ErrorCategory.IO, ErrorCategory.of(fromInstance));
         try (Stream<Path> left = Files.list(temp)) {
             assertEquals(List.of(), left.toList(), "nothing left behind");

@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class NumericHazardsTest {
     private static final int[] SHAPE = {96, 64, 3, 3};
 
-    private static DecompositionResult decompose(double[] values, DType dtype) throws java.io.IOException {
+    private static DecompositionResult decompose(double[] values, DType dtype)
+            throws java.io.IOException {
         Conv2d conv =
                 Conv2d.builder(64, 96, Size2d.square(3))
                         .withBias(false)
@@ -145,7 +146,8 @@ class NumericHazardsTest {
     }
 
     @Test
-    void float16FactorsThatWouldOverflowAreClampedCountedAndTheirErrorReported() throws java.io.IOException {
+    void float16FactorsThatWouldOverflowAreClampedCountedAndTheirErrorReported()
+            throws java.io.IOException {
         double[] values = new double[96 * 64 * 9];
         Arrays.fill(values, 60000.0);
         DecompositionResult result = decompose(values, DType.FLOAT16);
@@ -167,7 +169,8 @@ class NumericHazardsTest {
     }
 
     @Test
-    void float16FactorsInRangeAreNotClampedAndTheStoredErrorIsWithinRounding() throws java.io.IOException {
+    void float16FactorsInRangeAreNotClampedAndTheStoredErrorIsWithinRounding()
+            throws java.io.IOException {
         double[] values = new double[96 * 64 * 9];
         java.util.SplittableRandom random = new java.util.SplittableRandom(5);
         Arrays.setAll(values, i -> random.nextDouble(-1, 1));

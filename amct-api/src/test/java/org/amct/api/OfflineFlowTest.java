@@ -68,8 +68,10 @@ class OfflineFlowTest {
             Unfolding unfolding = Unfolding.of(original);
             int n = Math.min(unfolding.rows(), unfolding.cols());
             int m = Math.max(unfolding.rows(), unfolding.cols());
-            int patch = original.inChannels() * original.kernelSize().height()
-                    * original.kernelSize().width();
+            int patch =
+                    original.inChannels()
+                            * original.kernelSize().height()
+                            * original.kernelSize().width();
             double eps = Math.ulp(1.0);
             // Full rank reproduces W up to the factorization's backward error, at most a small
             // multiple of sqrt(m) n eps ||W|| for an n x m unfolding (n <= m).
@@ -82,8 +84,12 @@ class OfflineFlowTest {
             // about K eps ||W||) sqrt(K) max|x|.
             double[][][] input = ConvForward.randomInput(original.inChannels(), 8, 7, 3);
             double outputBound =
-                    C * (Math.sqrt(m) * n + patch) * eps * frobenius(original)
-                            * Math.sqrt(patch) * maxAbs(input);
+                    C
+                            * (Math.sqrt(m) * n + patch)
+                            * eps
+                            * frobenius(original)
+                            * Math.sqrt(patch)
+                            * maxAbs(input);
             double[][][] expected = ConvForward.apply(original, input);
             double[][][] actual = pair(result.model(), name, input);
             double difference = maxDifference(expected, actual);

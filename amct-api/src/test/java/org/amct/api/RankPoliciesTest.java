@@ -73,7 +73,8 @@ class RankPoliciesTest {
         return sizes;
     }
 
-    private static DecompositionResult run(DecompositionOptions.Builder options, ModelGraph m) throws IOException {
+    private static DecompositionResult run(DecompositionOptions.Builder options, ModelGraph m)
+            throws IOException {
         return TensorDecompose.autoDecomposition(m, options.threads(1).build());
     }
 
@@ -306,7 +307,8 @@ class RankPoliciesTest {
     }
 
     @Test
-    void aTargetTheSmallestRanksCannotMeetIsAnErrorAndLayersWithOwnRanksAreKept() throws IOException {
+    void aTargetTheSmallestRanksCannotMeetIsAnErrorAndLayersWithOwnRanksAreKept()
+            throws IOException {
         ModelGraph model = generated(9);
         DecompositionException e =
                 assertThrows(

@@ -203,8 +203,7 @@ public final class HtmlReport {
      * @param file the {@code .html} file to create or replace; its folder must exist
      * @throws IOException if the file cannot be written
      */
-    public static void write(RunSummary run, ReportContext context, Path file)
-            throws IOException {
+    public static void write(RunSummary run, ReportContext context, Path file) throws IOException {
         Objects.requireNonNull(file, "file");
         byte[] bytes = render(run, context).getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(file, out -> out.write(bytes));
@@ -238,8 +237,7 @@ public final class HtmlReport {
                                         .append("</code></pre>\n"));
     }
 
-    private static void summary(
-            StringBuilder page, RunSummary run, ReportContext context) {
+    private static void summary(StringBuilder page, RunSummary run, ReportContext context) {
         List<RunSummary.Layer> layers = run.layers();
         long paramsBefore = layers.stream().mapToLong(RunSummary.Layer::paramsBefore).sum();
         long paramsAfter = layers.stream().mapToLong(RunSummary.Layer::paramsAfter).sum();
@@ -350,7 +348,9 @@ public final class HtmlReport {
                         ? errors[errors.length / 2]
                         : (errors[errors.length / 2 - 1] + errors[errors.length / 2]) / 2;
         RunSummary.Layer worst =
-                layers.stream().max(Comparator.comparingDouble(RunSummary.Layer::relativeError)).get();
+                layers.stream()
+                        .max(Comparator.comparingDouble(RunSummary.Layer::relativeError))
+                        .get();
         long high = layers.stream().filter(l -> errorBand(l.relativeError()) >= 2).count();
         return "Relative weight error \u2016W \u2212 W\u2032\u2016 / \u2016W\u2016: median "
                 + number(median)
@@ -641,9 +641,7 @@ public final class HtmlReport {
                     .append("</td>");
             cell(
                     page,
-                    layer.parameters().isPresent()
-                            ? count(layer.parameters().getAsLong())
-                            : "-");
+                    layer.parameters().isPresent() ? count(layer.parameters().getAsLong()) : "-");
             page.append("</tr>\n");
         }
         page.append("</tbody>\n</table>\n</details>\n");

@@ -58,8 +58,8 @@ public record RunSummary(
     }
 
     /**
-     * The same summary naming another info file: for a report written before the info file is
-     * moved to where it will stay.
+     * The same summary naming another info file: for a report written before the info file is moved
+     * to where it will stay.
      *
      * @param file the info file's final path
      * @return a copy

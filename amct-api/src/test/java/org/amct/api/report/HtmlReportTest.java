@@ -316,24 +316,24 @@ class HtmlReportTest {
         LayerReport base = layer("x", values, threshold, vbmf, low, high);
         LayerReport report =
                 new LayerReport(
-                base.name(),
-                base.mode(),
-                rank,
-                base.inChannels(),
-                base.outChannels(),
-                base.kernelSize(),
-                base.stride(),
-                base.firstShape(),
-                base.lastShape(),
-                base.paramsBefore(),
-                base.paramsAfter(),
-                base.macsBefore(),
-                base.macsAfter(),
-                base.relativeError(),
-                base.storedRelativeError(),
-                base.clampedElements(),
-                base.seconds(),
-                base.spectrum());
+                        base.name(),
+                        base.mode(),
+                        rank,
+                        base.inChannels(),
+                        base.outChannels(),
+                        base.kernelSize(),
+                        base.stride(),
+                        base.firstShape(),
+                        base.lastShape(),
+                        base.paramsBefore(),
+                        base.paramsAfter(),
+                        base.macsBefore(),
+                        base.macsAfter(),
+                        base.relativeError(),
+                        base.storedRelativeError(),
+                        base.clampedElements(),
+                        base.seconds(),
+                        base.spectrum());
         return result(List.of(report), List.of()).layers().get(0);
     }
 

@@ -36,7 +36,8 @@ class JsonReportTest {
         ModelGraph model = TinyNets.resnetLike(4, DType.FLOAT32);
         DecompositionResult result = TensorDecompose.autoDecomposition(model);
         JsonNode report =
-                new ObjectMapper().readTree(JsonReport.toJson("tiny.onnx", model, result.summary(), 1.25));
+                new ObjectMapper()
+                        .readTree(JsonReport.toJson("tiny.onnx", model, result.summary(), 1.25));
 
         assertEquals(
                 List.of("schema_version", "model", "backend", "layers", "skipped", "totals"),
@@ -96,6 +97,7 @@ class JsonReportTest {
         Path file = temp.resolve("report.json");
         JsonReport.write("m.onnx", model, result.summary(), 0.5, file);
         assertArrayEquals(
-                JsonReport.toJson("m.onnx", model, result.summary(), 0.5), Files.readAllBytes(file));
+                JsonReport.toJson("m.onnx", model, result.summary(), 0.5),
+                Files.readAllBytes(file));
     }
 }

@@ -33,11 +33,11 @@ import org.junit.jupiter.api.Test;
  * DecompositionResult.summary()}: the files under {@code src/test/resources/org/amct/api/report/}
  * were written by the renderers as they were before the report package got its own records (when
  * they read {@code DecompositionResult} itself), so a change of the bytes is a change of the
- * format, never an accident of a refactoring. The result covers every branch the pages have: a layer of the
- * reference rule, one whose rule fell back on invalid numbers, one with a policy and one with a
- * clamped float16 factor; MACs per inference and a target; a skipped Conv2d and a skipped name that
- * is not one; the info file; a context with every part. {@code -Damct.golden.update=true} rewrites
- * the files (then check the diff).
+ * format, never an accident of a refactoring. The result covers every branch the pages have: a
+ * layer of the reference rule, one whose rule fell back on invalid numbers, one with a policy and
+ * one with a clamped float16 factor; MACs per inference and a target; a skipped Conv2d and a
+ * skipped name that is not one; the info file; a context with every part. {@code
+ * -Damct.golden.update=true} rewrites the files (then check the diff).
  */
 class ReportBytesTest {
     private static final Path GOLDEN =
@@ -60,10 +60,13 @@ class ReportBytesTest {
     private static ModelGraph decomposed() {
         return ModelGraph.builder("Golden")
                 .add("stem", conv(3, 64, 7, 7, false))
-                .add("a", Sequential.of(List.of(conv(64, 32, 3, 1, false), conv(32, 64, 1, 3, true))))
+                .add(
+                        "a",
+                        Sequential.of(List.of(conv(64, 32, 3, 1, false), conv(32, 64, 1, 3, true))))
                 .add(
                         "b",
-                        Sequential.of(List.of(conv(64, 48, 3, 1, false), conv(48, 128, 1, 3, false))))
+                        Sequential.of(
+                                List.of(conv(64, 48, 3, 1, false), conv(48, 128, 1, 3, false))))
                 .add("grouped", Conv2d.builder(64, 64, Size2d.square(3)).groups(2).build())
                 .add("relu", OpaqueLayer.leaf("ReLU"))
                 .build();
@@ -161,8 +164,7 @@ class ReportBytesTest {
                 Optional.of(Path.of("out", "decompose_info.json")),
                 totals,
                 Optional.of(
-                        new TargetReport(
-                                CompressionTarget.params(0.4), 250_000, 100_000, 99_123)));
+                        new TargetReport(CompressionTarget.params(0.4), 250_000, 100_000, 99_123)));
     }
 
     static ReportContext context() {
@@ -218,8 +220,14 @@ class ReportBytesTest {
         int n = Math.min(golden.length, bytes.length);
         for (int i = 0; i < n; i++) {
             if (golden[i] != bytes[i]) {
-                fail(name + " differs from the golden file at byte " + i + ": " + excerpt(bytes, i)
-                        + " instead of " + excerpt(golden, i));
+                fail(
+                        name
+                                + " differs from the golden file at byte "
+                                + i
+                                + ": "
+                                + excerpt(bytes, i)
+                                + " instead of "
+                                + excerpt(golden, i));
             }
         }
         if (golden.length != bytes.length) {

@@ -275,7 +275,10 @@ final class DecomposeCommand implements Callable<Integer> {
             RunSummary summary = result.summary();
             RunSummary shown =
                     result.decomposeInfoFile()
-                            .map(f -> summary.withDecomposeInfoFile(output.resolve(f.getFileName())))
+                            .map(
+                                    f ->
+                                            summary.withDecomposeInfoFile(
+                                                    output.resolve(f.getFileName())))
                             .orElse(summary);
             HtmlReport.write(shown, context, folder.resolve(REPORT_HTML_FILE));
             if (fidelity.isPresent()) {

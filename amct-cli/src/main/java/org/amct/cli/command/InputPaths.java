@@ -89,7 +89,8 @@ final class InputPaths {
      * @throws IOException if a folder cannot be listed or a real path cannot be found
      */
     InputPaths addData(String option, List<String> specs) throws IOException {
-        String what = (option.equals("--verify") ? "verify" : "calibration") + " data (" + option + ")";
+        String what =
+                (option.equals("--verify") ? "verify" : "calibration") + " data (" + option + ")";
         for (String spec : specs) {
             List<Path> candidates = new ArrayList<>();
             candidates.add(Path.of(spec));

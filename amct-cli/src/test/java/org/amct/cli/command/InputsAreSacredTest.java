@@ -213,7 +213,8 @@ class InputsAreSacredTest {
         assertRefused(run, "decomposed_weights.safetensors", what);
         assertArrayEquals(chipBytes, Files.readAllBytes(chip));
         assertTrue(Files.isSymbolicLink(out.resolve("decomposed_weights.safetensors")));
-        assertEquals(List.of("decomposed_weights.safetensors"), List.copyOf(snapshot(out).keySet()));
+        assertEquals(
+                List.of("decomposed_weights.safetensors"), List.copyOf(snapshot(out).keySet()));
     }
 
     @ParameterizedTest
@@ -226,7 +227,12 @@ class InputsAreSacredTest {
         String what = (option.equals("--verify") ? "verify" : "calibration") + " data (" + option;
         for (Path output : List.of(chips, chips.resolve("sub"), chips.resolve("sub/deeper"))) {
             CliRun run =
-                    CliRun.of("decompose", model.toString(), "-o", output.toString(), option,
+                    CliRun.of(
+                            "decompose",
+                            model.toString(),
+                            "-o",
+                            output.toString(),
+                            option,
                             "input=" + chips);
             assertEquals(3, run.exitCode(), run.toString());
             String err = run.err().strip();

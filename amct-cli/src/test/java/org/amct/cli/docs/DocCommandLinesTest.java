@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.amct.cli.command.AmctCommand;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -53,8 +52,8 @@ class DocCommandLinesTest {
             java.util.regex.Pattern.compile("(^|[\\s/])amct(\\s|$)");
 
     /** A synopsis's optional parts, {@code [--samples N]}: no quotes or nested brackets inside. */
-    private static final java.util.regex.Pattern OPTIONAL = java.util.regex.Pattern.compile(
-            "\\s\\[-[^\\]\\[\'\"]*\\]");
+    private static final java.util.regex.Pattern OPTIONAL =
+            java.util.regex.Pattern.compile("\\s\\[-[^\\]\\[\'\"]*\\]");
 
     /** The command lines of one page's fenced code blocks. */
     static List<Found> commandLines(Path page, List<String> lines) {
@@ -85,7 +84,8 @@ class DocCommandLinesTest {
                 continue; // amct inside a longer word, for example a path
             }
             boolean onlyVariablesBefore =
-                    words.subList(0, start).stream().allMatch(w -> w.matches("[A-Z_][A-Z0-9_]*=.*"));
+                    words.subList(0, start).stream()
+                            .allMatch(w -> w.matches("[A-Z_][A-Z0-9_]*=.*"));
             if (!onlyVariablesBefore && !words.get(start).equals("./amct")) {
                 continue; // "amct" as an argument of another command, for example
             }
