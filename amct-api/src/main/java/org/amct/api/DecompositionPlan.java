@@ -460,7 +460,8 @@ public final class DecompositionPlan implements AutoCloseable {
      * @param ranks by layer of {@link #layers()}; 0 or absent leaves a layer unchanged
      * @param policy what chose the ranks, for the reports ({@link LayerReport#policy()})
      * @return the result; its target, when the options have one, says how the ranks meet it (their
-     *     measure after may exceed its limit, unless they came from {@link #allocate})
+     *     measure after may exceed its limit, unless they came from {@link #allocate}) and which
+     *     spectra the plan's layers have
      * @throws IllegalArgumentException if a name is not a layer of the plan or a rank is not in
      *     {@code [0, n]}
      * @throws DecompositionException if the backend fails
