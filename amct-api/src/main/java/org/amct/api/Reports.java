@@ -57,7 +57,8 @@ final class Reports {
                         choice.threshold(),
                         choice.vbmfRank(),
                         choice.clampLow(),
-                        choice.clampHigh()),
+                        choice.clampHigh(),
+                        decomposed.whitenedSpectrum()),
                 policy,
                 input.isPresent()
                         ? OptionalLong.of(LayerCost.macsOf(conv, input.get()))
@@ -77,6 +78,7 @@ final class Reports {
                 last,
                 shared.rankChoice(),
                 shared.singularValues(),
+                shared.whitenedSpectrum(),
                 shared.relativeError(),
                 shared.storedError(),
                 shared.clampedElements(),
@@ -184,7 +186,8 @@ final class Reports {
                                                 t.before(),
                                                 t.limit(),
                                                 t.after(),
-                                                t.achieved())));
+                                                t.achieved(),
+                                                t.spectra().toString())));
     }
 
     private static RunSummary.Layer summaryLayer(LayerReport layer) {
@@ -212,7 +215,8 @@ final class Reports {
                         spectrum.threshold(),
                         spectrum.vbmfRank(),
                         spectrum.clampLow(),
-                        spectrum.clampHigh()),
+                        spectrum.clampHigh(),
+                        spectrum.whitened()),
                 layer.policy(),
                 layer.macsBeforeAtInput(),
                 layer.macsAfterAtInput());

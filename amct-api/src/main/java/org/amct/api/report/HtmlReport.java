@@ -313,6 +313,11 @@ public final class HtmlReport {
                                         page,
                                         "Target "
                                                 + target.spelling()
+                                                + (target.spectra().equals("weights")
+                                                        ? ""
+                                                        : ", allocated on the "
+                                                                + target.spectra()
+                                                                + " spectra (calibration data)")
                                                 + ": "
                                                 + count(target.after())
                                                 + " of at most "

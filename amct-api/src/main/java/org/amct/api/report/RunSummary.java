@@ -180,9 +180,16 @@ public record RunSummary(
      * @param vbmfRank how many singular values exceed the threshold, -1 when the rule fell back
      * @param clampLow the lower end of the clamp band
      * @param clampHigh the upper end of the clamp band
+     * @param whitened whether these are the whitened unfolding's singular values (calibration data,
+     *     docs/design/ALGORITHM.md section 8)
      */
     public record Marks(
-            double[] singularValues, double threshold, int vbmfRank, int clampLow, int clampHigh) {
+            double[] singularValues,
+            double threshold,
+            int vbmfRank,
+            int clampLow,
+            int clampHigh,
+            boolean whitened) {
         /**
          * Copies the values.
          *
@@ -191,6 +198,7 @@ public record RunSummary(
          * @param vbmfRank how many singular values exceed the threshold, -1 when the rule fell back
          * @param clampLow the lower end of the clamp band
          * @param clampHigh the upper end of the clamp band
+         * @param whitened whether these are the whitened unfolding's singular values
          */
         public Marks {
             singularValues = singularValues.clone();
@@ -244,6 +252,8 @@ public record RunSummary(
      * @param limit the most allowed after
      * @param after the measure after
      * @param achieved {@code after / before}, 1 when {@code before} is 0
+     * @param spectra which spectra the allocation weighed the errors on: {@code "weights"}, {@code
+     *     "whitened"} or {@code "mixed"}
      */
     public record Target(
             String spelling,
@@ -252,7 +262,8 @@ public record RunSummary(
             long before,
             long limit,
             long after,
-            double achieved) {
+            double achieved,
+            String spectra) {
         /**
          * Checks the parts are present.
          *
@@ -263,10 +274,12 @@ public record RunSummary(
          * @param limit the most allowed after
          * @param after the measure after
          * @param achieved {@code after / before}
+         * @param spectra which spectra the allocation used
          */
         public Target {
             Objects.requireNonNull(spelling, "spelling");
             Objects.requireNonNull(measure, "measure");
+            Objects.requireNonNull(spectra, "spectra");
         }
     }
 }
