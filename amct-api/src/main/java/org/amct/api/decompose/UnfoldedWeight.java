@@ -1,5 +1,6 @@
 package org.amct.api.decompose;
 
+import java.nio.DoubleBuffer;
 import java.util.Objects;
 import org.amct.api.graph.Tensor;
 import org.amct.spi.MatrixSource;
@@ -115,9 +116,23 @@ public final class UnfoldedWeight implements MatrixSource {
 
     @Override
     public void readColumns(int first, int count, double[] target) {
-        int rows = rows();
         Objects.checkFromIndexSize(first, count, cols());
-        Objects.checkFromIndexSize(0, rows * count, target.length);
+        Objects.checkFromIndexSize(0, rows() * count, target.length);
+        read(first, count, DoubleBuffer.wrap(target));
+    }
+
+    /**
+     * {@inheritDoc} Each element is written once, straight from the weight (no staging array of
+     * the block).
+     */
+    @Override
+    public void readColumns(int first, int count, DoubleBuffer target) {
+        Objects.checkFromIndexSize(first, count, cols());
+        Objects.checkFromIndexSize(0, Math.multiplyExact(rows(), count), target.limit());
+        read(first, count, target);
+    }
+
+    private void read(int first, int count, DoubleBuffer target) {
         if (count == 0) {
             return;
         }
@@ -150,18 +165,19 @@ public final class UnfoldedWeight implements MatrixSource {
 
     /** Writes kernel {@code (i, j)} (at {@code run[offset..]}) into the block's rows. */
     private void scatter(
-            double[] run, int offset, int i, int j, int first, int count, double[] target) {
+            double[] run, int offset, int i, int j, int first, int count, DoubleBuffer target) {
         int s2 = unfolding.s2();
         int s3 = unfolding.s3();
         int qLo = Math.max(0, first - i * s3);
         int qHi = Math.min(s3, first + count - i * s3);
-        boolean swapsKernel = unfolding.mode().swapsKernel();
+        // the weight's (h, w) is (p, q), or (q, p) when the kernel axes are swapped
+        int pStride = unfolding.mode().swapsKernel() ? 1 : kernelWidth;
+        int qStride = unfolding.mode().swapsKernel() ? kernelWidth : 1;
         for (int p = 0; p < s2; p++) {
             int row = ((j * s2 + p) * count) + i * s3 - first;
+            int from = offset + p * pStride;
             for (int q = qLo; q < qHi; q++) {
-                // the weight's (h, w) is (p, q), or (q, p) when the kernel axes are swapped
-                target[row + q] =
-                        run[offset + (swapsKernel ? q * kernelWidth + p : p * kernelWidth + q)];
+                target.put(row + q, run[from + q * qStride]);
             }
         }
     }
