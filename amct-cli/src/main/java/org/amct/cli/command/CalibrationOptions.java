@@ -34,7 +34,9 @@ final class CalibrationOptions {
                     "Calibration data: a .npy file with a leading batch axis or a folder of .npy"
                             + " files (float32, float64 or uint8); NAME=PATH once per input when"
                             + " the model has several. Makes the factors data-aware: each layer"
-                            + " minimises its output error on this data (ranks unchanged).")
+                            + " minimises its output error on this data (same ranks; with"
+                            + " --target-params or --target-macs the budget is allocated on the"
+                            + " whitened spectra).")
     private List<String> calibration = new ArrayList<>();
 
     private int samples;
@@ -79,6 +81,18 @@ final class CalibrationOptions {
                     spec.commandLine(), "--min-cosine must be between -1 and 1, got " + value);
         }
         return value;
+    }
+
+    /**
+     * Adds the files of {@code --calibration} and {@code --verify} to the inputs no output may
+     * replace.
+     *
+     * @param inputs the command's inputs
+     * @return {@code inputs}
+     * @throws IOException if a folder cannot be listed
+     */
+    InputPaths addInputs(InputPaths inputs) throws IOException {
+        return inputs.addData("--calibration", calibration).addData("--verify", verify);
     }
 
     /** Whether {@code --calibration} was given. */

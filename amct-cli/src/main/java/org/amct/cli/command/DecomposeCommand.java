@@ -27,6 +27,7 @@ import org.amct.api.io.HeapShortage;
 import org.amct.api.report.HtmlReport;
 import org.amct.api.report.JsonReport;
 import org.amct.api.report.ReportContext;
+import org.amct.api.report.RunSummary;
 import org.amct.calibration.FidelityReport;
 import org.amct.onnx.OnnxModel;
 import org.amct.onnx.UnmappedConv;
@@ -157,7 +158,9 @@ final class DecomposeCommand implements Callable<Integer> {
                         REPORT_FILE,
                         REPORT_HTML_FILE);
         // Before the folder is touched: no output may be an input, whatever --overwrite says.
-        new InputPaths().addModel(model, onnx).checkOutputs(output, outputs);
+        calibration
+                .addInputs(new InputPaths().addModel(model, onnx).addRankFiles(ranks))
+                .checkOutputs(output, outputs);
         try (OutputFolder folder =
                 OutputFolder.prepare(output, overwrite, outputs, spec.commandLine().getErr())) {
             DecompositionOptions options = options(folder, onnx);
@@ -179,7 +182,7 @@ final class DecomposeCommand implements Callable<Integer> {
                     spec.commandLine().getOut(),
                     onnx,
                     result,
-                    JsonReport.Totals.of(onnx.graph(), result),
+                    JsonReport.Totals.of(onnx.graph(), result.summary()),
                     seconds,
                     written);
             if (fidelity.isPresent()) {
@@ -249,7 +252,10 @@ final class DecomposeCommand implements Callable<Integer> {
         byte[] plain =
                 FoldedMarks.add(
                         JsonReport.toJson(
-                                model.getFileName().toString(), onnx.graph(), result, seconds),
+                                model.getFileName().toString(),
+                                onnx.graph(),
+                                result.summary(),
+                                seconds),
                         Set.copyOf(onnx.foldedLayers()));
         byte[] report =
                 fidelity.isPresent() || calibration.calibrated()
@@ -266,16 +272,14 @@ final class DecomposeCommand implements Callable<Integer> {
                             .commandLine(commandLine())
                             .build();
             // The info file is staged now; the report names where it will be.
-            DecompositionResult shown =
-                    new DecompositionResult(
-                            result.model(),
-                            result.changes(),
-                            result.backend(),
-                            result.layers(),
-                            result.skipped(),
-                            result.decomposeInfoFile().map(f -> output.resolve(f.getFileName())),
-                            result.totals(),
-                            result.target());
+            RunSummary summary = result.summary();
+            RunSummary shown =
+                    result.decomposeInfoFile()
+                            .map(
+                                    f ->
+                                            summary.withDecomposeInfoFile(
+                                                    output.resolve(f.getFileName())))
+                            .orElse(summary);
             HtmlReport.write(shown, context, folder.resolve(REPORT_HTML_FILE));
             if (fidelity.isPresent()) {
                 FidelityOutput.addToHtml(folder.resolve(REPORT_HTML_FILE), fidelity.get());
