@@ -44,13 +44,14 @@ public interface MatrixSource {
      * #readColumns(int, int, double[])} lays them out in an array: element {@code (i, first + k)}
      * goes to {@code target.get(i * count + k)}, an absolute index (the buffer's position and limit
      * are not changed). A backend passes a direct buffer over its native memory this way, so that a
-     * block needs no staging copy on the Java heap. The default reads pieces of at most {@code 2^16}
-     * elements into a heap array and copies them; implementations that compute each element (such as
-     * the API's view of a weight tensor) write straight into the buffer instead.
+     * block needs no staging copy on the Java heap. The default reads pieces of at most {@code
+     * 2^16} elements into a heap array and copies them; implementations that compute each element
+     * (such as the API's view of a weight tensor) write straight into the buffer instead.
      *
      * @param first the first column, {@code 0 <= first <= cols() - count}
      * @param count the number of columns, {@code >= 0}
-     * @param target at least {@code rows() * count} elements below its limit; the rest is left alone
+     * @param target at least {@code rows() * count} elements below its limit; the rest is left
+     *     alone
      * @throws IndexOutOfBoundsException if the columns or the target are out of range
      */
     default void readColumns(int first, int count, DoubleBuffer target) {

@@ -179,9 +179,9 @@ public final class LayerDecomposer {
     public static Opened openWhitened(
             String name, Conv2d conv, ComputeBackend backend, double[] moments, double damping) {
         long start = System.nanoTime();
-        checkFinite(name, conv);
         Unfolding unfolding = Unfolding.of(conv);
         UnfoldedWeight a = unfolding.source(conv.weight());
+        checkFinite(name, conv, a);
         boolean rowSide = !unfolding.mode().swapsChannels();
         int d = checkMoments(name, unfolding, moments);
         double[] l = Whitening.dampedCholesky(name, moments, d, damping);
@@ -451,9 +451,9 @@ public final class LayerDecomposer {
     /**
      * The bytes decomposing a layer needs at its peak: the float64 unfolding (unless the backend
      * streams it, {@link ComputeBackend#streamsMatrix()}), the backend's workspace on the heap, and
-     * the two factors ({@code P}, {@code P^T A}, their float64 copies as
-     * weights, and for a dtype narrower than float64 their rounded copies) at the largest rank the
-     * rule can give ({@code n/4 + 16}, or {@code n} at full rank).
+     * the two factors ({@code P}, {@code P^T A}, their float64 copies as weights, and for a dtype
+     * narrower than float64 their rounded copies) at the largest rank the rule can give ({@code n/4
+     * + 16}, or {@code n} at full rank).
      *
      * @param conv an eligible layer
      * @param backend the backend that will factorize it

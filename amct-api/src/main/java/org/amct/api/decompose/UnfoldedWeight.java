@@ -122,8 +122,8 @@ public final class UnfoldedWeight implements MatrixSource {
     }
 
     /**
-     * {@inheritDoc} Each element is written once, straight from the weight (no staging array of
-     * the block).
+     * {@inheritDoc} Each element is written once, straight from the weight (no staging array of the
+     * block).
      */
     @Override
     public void readColumns(int first, int count, DoubleBuffer target) {
@@ -179,7 +179,15 @@ public final class UnfoldedWeight implements MatrixSource {
                 weight.readDoubles(
                         ((long) j * inChannels + firstI) * kernel, span * kernel, run, 0);
                 for (int p = 0; p < s2; p++) {
-                    gather(run, p * pStride, kernel, firstI, first, first + count, qStride, segment);
+                    gather(
+                            run,
+                            p * pStride,
+                            kernel,
+                            firstI,
+                            first,
+                            first + count,
+                            qStride,
+                            segment);
                     target.put((j * s2 + p) * count, segment, 0, count);
                 }
             }

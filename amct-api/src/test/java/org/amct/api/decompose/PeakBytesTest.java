@@ -10,8 +10,9 @@ import org.amct.spi.Factorization;
 import org.junit.jupiter.api.Test;
 
 /**
- * The heap estimate of a layer counts the float64 unfolding {@code A} ({@code 8 n m} bytes) only for
- * backends that materialize it; a backend that streams it is charged its workspace and the factors.
+ * The heap estimate of a layer counts the float64 unfolding {@code A} ({@code 8 n m} bytes) only
+ * for backends that materialize it; a backend that streams it is charged its workspace and the
+ * factors.
  */
 class PeakBytesTest {
     private static ComputeBackend backend(boolean streams, long workspace) {

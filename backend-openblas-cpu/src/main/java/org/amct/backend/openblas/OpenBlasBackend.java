@@ -95,8 +95,8 @@ final class OpenBlasBackend implements ComputeBackend {
     }
 
     /**
-     * Yes: {@code A} is read a block of columns at a time into native memory, twice, and never
-     * held whole.
+     * Yes: {@code A} is read a block of columns at a time into native memory, twice, and never held
+     * whole.
      *
      * @return {@code true}
      */

@@ -11,13 +11,13 @@ import org.bytedeco.javacpp.DoublePointer;
  * the API's view of a weight tensor) to native code a block of columns at a time, scaled by a power
  * of two, so that the whole matrix is never copied at once: the source writes each block straight
  * into the native buffer (through a direct {@link DoubleBuffer} over it), with no staging copy on
- * the Java heap. A loaded block of {@code w} columns is the
- * row-major {@code rows x w} submatrix, which BLAS reads as the column-major {@code w x rows}
- * matrix {@code A_block^T} with leading dimension {@code w}.
+ * the Java heap. A loaded block of {@code w} columns is the row-major {@code rows x w} submatrix,
+ * which BLAS reads as the column-major {@code w x rows} matrix {@code A_block^T} with leading
+ * dimension {@code w}.
  *
- * <p>The native buffer holds {@code rows * width()} doubles, about
- * {@value #BLOCK_ELEMENTS} (32 MiB) but never fewer than {@value #MIN_WIDTH} columns nor more than
- * {@code cols}. {@code A} is only read. Not thread-safe; close it to free the buffer.
+ * <p>The native buffer holds {@code rows * width()} doubles, about {@value #BLOCK_ELEMENTS} (32
+ * MiB) but never fewer than {@value #MIN_WIDTH} columns nor more than {@code cols}. {@code A} is
+ * only read. Not thread-safe; close it to free the buffer.
  */
 final class OpenBlasColumnBlocks implements AutoCloseable {
     /** The target size of a block, in doubles. */

@@ -28,23 +28,24 @@ import org.slf4j.LoggerFactory;
  * <p>Method. {@code A} is scaled by {@code 2^-e}, {@code e} being the binary exponent of its
  * largest absolute element, when {@code |e| > }{@value #SAFE_EXPONENT} (exact, and safe for
  * elements near {@code 1e-300} or {@code 1e+300}; nearer 1 the Gram matrix cannot overflow and the
- * scaling would change no rounding, so it is skipped), and streamed to native memory a block of columns at a time. {@code factorize}: {@code G = A A^T}
- * by {@code dsyrk} ({@code n^2 m} flops), one reduction {@code G = Q T Q^T} to a symmetric
- * tridiagonal {@code T} by {@code dsytrd} ({@code 4/3 n^3}), and all eigenvalues of {@code T} by
- * {@code dsterf} ({@code O(n^2)}); the singular values are {@code 2^e sqrt(max(lambda, 0))},
- * descending. {@code T} and the Householder reflectors of {@code Q} are kept. {@code truncate(r)}:
- * the top {@code r} eigenvectors of {@code T} by inverse iteration from the known eigenvalues
- * ({@code dstein}, {@code O(n r)}; MRRR by {@code dstemr} when the wanted eigenvalues are
- * clustered, see {@link OpenBlasTridiagonal}), {@code P = Q Z} by {@code dormtr} ({@code 2 n^2 r}),
- * and {@code P^T A} by {@code dgemm} ({@code 2 n m r}), scaled back by {@code 2^e}.
+ * scaling would change no rounding, so it is skipped), and streamed to native memory a block of
+ * columns at a time. {@code factorize}: {@code G = A A^T} by {@code dsyrk} ({@code n^2 m} flops),
+ * one reduction {@code G = Q T Q^T} to a symmetric tridiagonal {@code T} by {@code dsytrd} ({@code
+ * 4/3 n^3}), and all eigenvalues of {@code T} by {@code dsterf} ({@code O(n^2)}); the singular
+ * values are {@code 2^e sqrt(max(lambda, 0))}, descending. {@code T} and the Householder reflectors
+ * of {@code Q} are kept. {@code truncate(r)}: the top {@code r} eigenvectors of {@code T} by
+ * inverse iteration from the known eigenvalues ({@code dstein}, {@code O(n r)}; MRRR by {@code
+ * dstemr} when the wanted eigenvalues are clustered, see {@link OpenBlasTridiagonal}), {@code P = Q
+ * Z} by {@code dormtr} ({@code 2 n^2 r}), and {@code P^T A} by {@code dgemm} ({@code 2 n m r}),
+ * scaled back by {@code 2^e}.
  *
  * <p>Memory, in doubles beyond the input {@code A} (which is only read, never copied whole), with
  * {@code b = min(m, max(64, 2^22 / n))} the columns of a streamed block:
  *
  * <ul>
  *   <li>{@code factorize}: peak {@code n^2} ({@code G}) {@code + n b} (a block, written into native
- *       memory by the source directly) {@code + 5n} ({@code d, e, tau} and the copies {@code dsterf}
- *       overwrites) {@code + 32n} ({@code dsytrd}'s workspace);
+ *       memory by the source directly) {@code + 5n} ({@code d, e, tau} and the copies {@code
+ *       dsterf} overwrites) {@code + 32n} ({@code dsytrd}'s workspace);
  *   <li>kept until {@link #close()}: {@code n^2 + 4n} ({@code G} holding the reflectors, {@code d,
  *       e, tau}, the singular values);
  *   <li>{@code truncate(r)}: peak {@code n^2 + 4n} (kept) {@code + n r} (eigenvectors {@code Z},

@@ -101,7 +101,8 @@ class OpenBlasTridiagonalTest {
         assertEquals(min + 4, starts[1]);
         assertEquals(1, OpenBlasTridiagonal.splitPoints(values, 0, 1.0, 1).length);
         // too few vectors for two parts of MIN_PART
-        assertEquals(1, OpenBlasTridiagonal.splitPoints(values, values.length - min, 1.0, 2).length);
+        assertEquals(
+                1, OpenBlasTridiagonal.splitPoints(values, values.length - min, 1.0, 2).length);
         // one cluster only (every gap under the tolerance): no split
         assertEquals(1, OpenBlasTridiagonal.splitPoints(values, 0, 1e6, 2).length);
     }
