@@ -103,6 +103,19 @@ public final class Decomposer {
     }
 
     /**
+     * Factorizes a model's selected layers once and keeps them open for cheap builds at many rank
+     * choices; see {@link TensorDecompose#plan(ModelGraph, DecompositionOptions)}.
+     *
+     * @param model the model with its trained weights
+     * @param options the settings
+     * @return the plan, holding its backend until closed
+     */
+    public DecompositionPlan plan(ModelGraph model, DecompositionOptions options) {
+        return DecompositionPlan.open(
+                catalog, model, options, new java.util.concurrent.atomic.AtomicInteger());
+    }
+
+    /**
      * Says for every Conv2d whether it would be decomposed; see {@link
      * TensorDecompose#inspect(ModelGraph, DecompositionOptions, boolean)}. Without ranks no backend
      * is probed.

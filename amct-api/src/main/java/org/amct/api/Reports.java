@@ -53,7 +53,8 @@ final class Reports {
                         choice.threshold(),
                         choice.vbmfRank(),
                         choice.clampLow(),
-                        choice.clampHigh()),
+                        choice.clampHigh(),
+                        decomposed.whitenedSpectrum()),
                 policy,
                 input.isPresent()
                         ? OptionalLong.of(LayerCost.macsOf(conv, input.get()))
@@ -73,6 +74,7 @@ final class Reports {
                 last,
                 shared.rankChoice(),
                 shared.singularValues(),
+                shared.whitenedSpectrum(),
                 shared.relativeError(),
                 shared.storedError(),
                 shared.clampedElements(),

@@ -129,6 +129,38 @@ final class Selection {
         return out;
     }
 
+    /** Whether a selected layer has a policy of its own (an entry of the layer rank policies). */
+    boolean hasOwnPolicy(String name) {
+        return LayerPatterns.lookup(options.layerRankPolicies(), name).isPresent();
+    }
+
+    /** The layers (distinct weights) with a policy of their own, in model order. */
+    Map<String, Conv2d> withOwnPolicy() {
+        Map<String, Conv2d> out = new LinkedHashMap<>();
+        distinct.forEach(
+                (name, conv) -> {
+                    if (hasOwnPolicy(name)) {
+                        out.put(name, conv);
+                    }
+                });
+        return out;
+    }
+
+    /**
+     * The layers (distinct weights) without a policy of their own, whose ranks a plan chooses, in
+     * model order: with a target, {@link #allocated()}.
+     */
+    Map<String, Conv2d> withoutOwnPolicy() {
+        Map<String, Conv2d> out = new LinkedHashMap<>();
+        distinct.forEach(
+                (name, conv) -> {
+                    if (!hasOwnPolicy(name)) {
+                        out.put(name, conv);
+                    }
+                });
+        return out;
+    }
+
     /** The layers (distinct weights) with a policy of their own or the policy for all. */
     Map<String, Conv2d> fixed() {
         Map<String, Conv2d> out = new LinkedHashMap<>();

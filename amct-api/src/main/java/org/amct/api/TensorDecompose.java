@@ -22,10 +22,7 @@ import org.amct.api.decompose.LayerCost;
 import org.amct.api.decompose.LayerDecomposer;
 import org.amct.api.decompose.LayerPlan;
 import org.amct.api.decompose.LayerRunner;
-import org.amct.api.decompose.RankAllocator;
-import org.amct.api.decompose.RankChoice;
 import org.amct.api.decompose.RankDecision;
-import org.amct.api.decompose.RankRules;
 import org.amct.api.decompose.Replacement;
 import org.amct.api.decompose.Restructurer;
 import org.amct.api.decompose.Unfolding;
@@ -115,22 +112,38 @@ public final class TensorDecompose {
         Objects.requireNonNull(catalog, "catalog");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(options, "options");
-        Selection selection = Selection.of(model, options);
-        OpenedBackend opened =
-                BackendRequest.open(
-                        catalog,
-                        options.backend(),
-                        new BackendOptions(ThreadPolicy.resolve(options.threads())));
-        BackendSelection chosen = opened.selection();
         DecompositionResult result;
-        try (ComputeBackend backend = opened.backend()) {
-            BackendInfo info =
-                    new BackendInfo(
-                            backend.id().value(),
-                            chosen.chosen().descriptor().displayName(),
-                            backend.device(),
-                            chosen.forced());
-            result = decomposeAll(model, selection, backend, info, options);
+        if (options.target().isPresent()) {
+            // A budget: every layer it chooses is factorized once (whitened with calibration
+            // data), the ranks allocated on those spectra, the factors truncated from them.
+            CompressionTarget target = options.target().get();
+            AtomicInteger done = new AtomicInteger();
+            try (DecompositionPlan plan = DecompositionPlan.open(catalog, model, options, done)) {
+                result =
+                        plan.build(
+                                plan.allocate(target),
+                                target.toString(),
+                                Optional.of(target),
+                                done,
+                                true);
+            }
+        } else {
+            Selection selection = Selection.of(model, options);
+            OpenedBackend opened =
+                    BackendRequest.open(
+                            catalog,
+                            options.backend(),
+                            new BackendOptions(ThreadPolicy.resolve(options.threads())));
+            BackendSelection chosen = opened.selection();
+            try (ComputeBackend backend = opened.backend()) {
+                BackendInfo info =
+                        new BackendInfo(
+                                backend.id().value(),
+                                chosen.chosen().descriptor().displayName(),
+                                backend.device(),
+                                chosen.forced());
+                result = decomposeAll(model, selection, backend, info, options);
+            }
         }
         if (options.decomposeInfoFile().isPresent()) {
             return writeInfo(result, options.decomposeInfoFile().get());
@@ -138,6 +151,48 @@ public final class TensorDecompose {
         return result;
     }
 
+    /**
+     * Factorizes a model's selected layers once and keeps them open, so that many rank choices can
+     * be built cheaply ({@link DecompositionPlan}); with {@link DecompositionOptions#dataAware()}
+     * on their whitened unfoldings. The options' info file is not written by the plan: see {@link
+     * #writeDecomposeInfo}.
+     *
+     * @param model the model with its trained weights; not modified
+     * @param options the backend, layer selection, layer rank policies, rank multiple, input sizes,
+     *     target (the label of {@link DecompositionPlan#build(Map)}) and data-aware statistics
+     * @return the plan; close it
+     * @throws org.amct.api.exception.NoUsableBackendException if no backend can run
+     * @throws DecompositionException if a layer's weights or statistics are invalid or the backend
+     *     fails
+     */
+    public static DecompositionPlan plan(ModelGraph model, DecompositionOptions options) {
+        return DecompositionPlan.open(DefaultCatalog.get(), model, options, new AtomicInteger());
+    }
+
+    /**
+     * Writes the decomposition-info file of a result (for example one a {@link DecompositionPlan}
+     * built), atomically; nothing is written when no layer was decomposed.
+     *
+     * @param result the result
+     * @param file the file to write
+     * @return the result with the file recorded (unchanged when nothing was written)
+     * @throws IOException if the file cannot be written; nothing is left behind then
+     */
+    public static DecompositionResult writeDecomposeInfo(DecompositionResult result, Path file)
+            throws IOException {
+        Objects.requireNonNull(result, "result");
+        Objects.requireNonNull(file, "file");
+        return writeInfo(result, file);
+    }
+
+    /** The work of each selected layer, for {@link ProgressListener#planned}. */
+    static Map<String, Long> work(Selection selection) {
+        Map<String, Long> work = new LinkedHashMap<>();
+        selection.distinct.forEach((name, conv) -> work.put(name, workOf(conv)));
+        return Collections.unmodifiableMap(work);
+    }
+
+    /** Every selected layer under its policy, each factorized once (no target). */
     private static DecompositionResult decomposeAll(
             ModelGraph model,
             Selection selection,
@@ -147,89 +202,49 @@ public final class TensorDecompose {
         AtomicInteger done = new AtomicInteger();
         int total = selection.distinct.size();
         ProgressListener progress = options.progress();
-        Map<String, Long> work = new LinkedHashMap<>();
-        selection.distinct.forEach((name, conv) -> work.put(name, workOf(conv)));
-        progress.planned(Collections.unmodifiableMap(work));
+        progress.planned(work(selection));
         int multiple = options.rankMultiple();
-        Map<String, Conv2d> fixed = selection.fixed();
         boolean highRanks =
                 !options.rankPolicy().equals(RankPolicy.AUTO)
                         || !options.layerRankPolicies().isEmpty();
         double damping = options.dataAware().map(DataAwareFactors::damping).orElse(0.0);
         Map<String, LayerDecomposer.Outcome> outcomes =
-                new LinkedHashMap<>(
-                        LayerRunner.run(
-                                fixed,
-                                backend,
-                                parallelism(options, backend),
-                                highRanks,
-                                (name, conv, s) ->
-                                        PolicyRules.decide(
-                                                selection.policyOf(name).orElseThrow(),
-                                                s,
-                                                conv,
-                                                multiple),
-                                options.dataAware().map(TensorDecompose::moments),
-                                damping,
-                                new LayerRunner.Listener() {
-                                    @Override
-                                    public void started(String name) {
-                                        progress.layerStarted(name);
-                                    }
+                LayerRunner.run(
+                        selection.fixed(),
+                        backend,
+                        parallelism(options, backend),
+                        highRanks,
+                        (name, conv, s) ->
+                                PolicyRules.decide(
+                                        selection.policyOf(name).orElseThrow(), s, conv, multiple),
+                        options.dataAware().map(TensorDecompose::moments),
+                        damping,
+                        new LayerRunner.Listener() {
+                            @Override
+                            public void started(String name) {
+                                progress.layerStarted(name);
+                            }
 
-                                    @Override
-                                    public void done(String name, LayerDecomposer.Outcome outcome) {
-                                        logLayer(name, outcome);
-                                        progress.layerDone(done.incrementAndGet(), total, name);
-                                    }
-                                }));
-        Optional<TargetReport> target = Optional.empty();
-        Optional<LayerRunner.Moments> moments = options.dataAware().map(TensorDecompose::moments);
-        Map<String, Conv2d> allocated = selection.allocated();
-        if (!allocated.isEmpty()) {
-            List<LayerDecomposer.Opened> opened = new ArrayList<>();
-            try {
-                Map<String, double[]> spectra = new LinkedHashMap<>();
-                for (Map.Entry<String, Conv2d> entry : allocated.entrySet()) {
-                    progress.layerStarted(entry.getKey());
-                    LayerDecomposer.Opened layer =
-                            LayerDecomposer.open(entry.getKey(), entry.getValue(), backend);
-                    opened.add(layer);
-                    spectra.put(entry.getKey(), layer.singularValues());
-                }
-                Map<String, RankDecision> fixedDecisions = new LinkedHashMap<>();
-                outcomes.forEach((name, outcome) -> fixedDecisions.put(name, outcome.decision()));
-                Allocated plan = allocate(model, selection, options, spectra, fixedDecisions);
-                target = Optional.of(plan.report());
-                int i = 0;
-                for (String name : allocated.keySet()) {
-                    LayerDecomposer.Opened layer = opened.get(i++);
-                    RankDecision decision = plan.decisions().get(name);
-                    Optional<DecomposedLayer> result =
-                            decision.decomposes()
-                                    ? Optional.of(
-                                            layer.finish(
-                                                    decision.choice(),
-                                                    moments.flatMap(
-                                                            m -> m.of(name, allocated.get(name))),
-                                                    damping))
-                                    : Optional.empty();
-                    LayerDecomposer.Outcome outcome =
-                            new LayerDecomposer.Outcome(decision, result, spectra.get(name));
-                    outcomes.put(name, outcome);
-                    logLayer(name, outcome);
-                    progress.layerDone(done.incrementAndGet(), total, name);
-                }
-            } finally {
-                opened.forEach(LayerDecomposer.Opened::close);
-            }
-        } else if (options.target().isPresent()) {
-            Map<String, RankDecision> fixedDecisions = new LinkedHashMap<>();
-            outcomes.forEach((name, outcome) -> fixedDecisions.put(name, outcome.decision()));
-            target =
-                    Optional.of(
-                            allocate(model, selection, options, Map.of(), fixedDecisions).report());
-        }
+                            @Override
+                            public void done(String name, LayerDecomposer.Outcome outcome) {
+                                logLayer(name, outcome);
+                                progress.layerDone(done.incrementAndGet(), total, name);
+                            }
+                        });
+        return assemble(selection, model, outcomes, info, Optional.empty());
+    }
+
+    /**
+     * The result from every selected layer's outcome: the decomposed layers replaced in the model
+     * (layers sharing a weight get the same factors), the reports and the skipped layers in model
+     * order, and the totals.
+     */
+    static DecompositionResult assemble(
+            Selection selection,
+            ModelGraph model,
+            Map<String, LayerDecomposer.Outcome> outcomes,
+            BackendInfo info,
+            Optional<TargetReport> target) {
         Map<String, List<String>> changes = new LinkedHashMap<>();
         List<LayerReport> reports = new ArrayList<>();
         List<SkippedLayer> skipped = new ArrayList<>(selection.skipped);
@@ -313,114 +328,6 @@ public final class TensorDecompose {
                 macs ? OptionalLong.of(macsAfter) : OptionalLong.empty());
     }
 
-    /** The allocation's decisions for the allocated layers and how the target is met. */
-    private record Allocated(Map<String, RankDecision> decisions, TargetReport report) {}
-
-    /**
-     * Allocates the target's budget to the layers it chooses, given the spectra of those layers and
-     * the decisions already taken for the others (docs/design/ALGORITHM.md section 8).
-     */
-    private static Allocated allocate(
-            ModelGraph model,
-            Selection selection,
-            DecompositionOptions options,
-            Map<String, double[]> spectra,
-            Map<String, RankDecision> fixedDecisions) {
-        CompressionTarget target = options.target().orElseThrow();
-        CompressionTarget.Measure measure = target.measure();
-        long before = 0;
-        long fixedAfter = 0;
-        Map<String, LayerCost> costs = new LinkedHashMap<>();
-        for (Map.Entry<String, Conv2d> entry : selection.convs.entrySet()) {
-            String name = entry.getKey();
-            Conv2d conv = entry.getValue();
-            long own = selection.costBefore(name, conv, measure);
-            before += own;
-            String owner =
-                    selection.eligible.containsKey(name)
-                            ? selection.owners.get(conv.weight())
-                            : null;
-            if (owner != null && spectra.containsKey(owner)) {
-                costs.merge(owner, selection.cost(name, conv, measure), LayerCost::plus);
-            } else if (owner != null && fixedDecisions.get(owner).decomposes()) {
-                fixedAfter +=
-                        selection
-                                .cost(name, conv, measure)
-                                .after(fixedDecisions.get(owner).choice().rank());
-            } else {
-                fixedAfter += own;
-            }
-        }
-        long limit = (long) Math.floor(target.fraction() * before);
-        List<RankAllocator.Layer> layers = new ArrayList<>();
-        spectra.forEach(
-                (name, s) ->
-                        layers.add(
-                                new RankAllocator.Layer(
-                                        name,
-                                        s,
-                                        costs.get(name),
-                                        RankRules.largestSmallerRank(
-                                                selection.distinct.get(name)))));
-        RankAllocator.Allocation allocation;
-        try {
-            allocation = RankAllocator.allocate(layers, limit - fixedAfter, options.rankMultiple());
-        } catch (RankAllocator.BudgetTooSmall e) {
-            throw new DecompositionException(
-                    String.format(
-                            java.util.Locale.ROOT,
-                            "The %s cannot be met: it allows %,d of the model's %,d (all Conv2d"
-                                    + " layers); the layers it does not choose (ineligible,"
-                                    + " excluded, or with a rank of their own) take %,d, and the"
-                                    + " %d layers it chooses need at least %,d at the smallest"
-                                    + " ranks on the multiple of %d. Raise the target, lower the"
-                                    + " rank multiple, or let it choose more layers.",
-                            target,
-                            limit,
-                            before,
-                            fixedAfter,
-                            layers.size(),
-                            e.cheapest(),
-                            options.rankMultiple()),
-                    e);
-        }
-        Map<String, RankDecision> decisions = new LinkedHashMap<>();
-        allocation
-                .ranks()
-                .forEach(
-                        (name, rank) -> {
-                            Conv2d conv = selection.distinct.get(name);
-                            RankChoice reference =
-                                    RankRules.reference(
-                                            spectra.get(name), conv, options.rankMultiple());
-                            decisions.put(
-                                    name,
-                                    rank.isPresent()
-                                            ? RankRules.withRank(
-                                                    target.toString(),
-                                                    reference,
-                                                    rank.getAsInt(),
-                                                    conv,
-                                                    false)
-                                            : new RankDecision(
-                                                    target.toString(),
-                                                    reference,
-                                                    Optional.of(
-                                                            "left whole by the "
-                                                                    + target
-                                                                    + " allocation")));
-                        });
-        long after = fixedAfter + allocation.cost();
-        LOG.info(
-                "{}: {} of {} kept ({} allowed), summed relative error {}",
-                target,
-                after,
-                before,
-                limit,
-                allocation.error());
-        return new Allocated(decisions, new TargetReport(target, before, limit, after));
-    }
-
     /**
      * A layer's share of the work, from its {@code n x m} unfolded matrix: the factorization's
      * {@code n * n * m}, plus the unfolding, the truncation and the error ({@code 2000 n m}) and a
@@ -433,14 +340,14 @@ public final class TensorDecompose {
         return n * n * m + 2000 * n * m + 100_000_000L;
     }
 
-    private static int parallelism(DecompositionOptions options, ComputeBackend backend) {
+    static int parallelism(DecompositionOptions options, ComputeBackend backend) {
         if (options.layerParallelism() > 0) {
             return options.layerParallelism();
         }
         return backend.isThreadSafe() ? Runtime.getRuntime().availableProcessors() : 1;
     }
 
-    private static void logLayer(String name, LayerDecomposer.Outcome outcome) {
+    static void logLayer(String name, LayerDecomposer.Outcome outcome) {
         if (outcome.layer().isEmpty()) {
             LOG.info(
                     "Layer '{}' left unchanged ({}): {}",
@@ -524,8 +431,19 @@ public final class TensorDecompose {
                             }
                         });
                 if (options.target().isPresent()) {
+                    CompressionTarget target = options.target().get();
                     decisions.putAll(
-                            allocate(model, selection, options, spectra, decisions).decisions());
+                            DecompositionPlan.decisions(
+                                    selection,
+                                    target,
+                                    options.rankMultiple(),
+                                    spectra,
+                                    DecompositionPlan.allocate(
+                                            selection,
+                                            target,
+                                            options.rankMultiple(),
+                                            spectra,
+                                            decisions)));
                 }
             }
         }
@@ -575,7 +493,7 @@ public final class TensorDecompose {
         return new NetworkDecomposition(result.model(), result.changes());
     }
 
-    private static LayerRunner.Moments moments(DataAwareFactors settings) {
+    static LayerRunner.Moments moments(DataAwareFactors settings) {
         return (name, conv) ->
                 settings.statistics().moments(name, conv).map(PatchMoments::secondMoment);
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -37,12 +38,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>Covered: 1x1, wide and square matrices; rejection of {@code n > m} and {@code n == 0};
  * rank-deficient, all-zero, identity and repeated-singular-value matrices; values near {@code
  * 1e-300} and {@code 1e+300}; valid spectra ({@link SvdAssertions#assertValidSpectrum}); {@code
- * truncate} at several ranks on one factorization (orthonormal {@code P}, {@code projection = P^T
- * A}, Eckart-Young error); range checks whose messages name the backend; idempotent close; use of a
- * closed backend or factorization; an honest {@code workspaceBytes}; concurrent {@code factorize}
- * on backends that declare themselves thread-safe; untouched input; agreement with the {@link
- * ReferenceSvd} oracle; and agreement with the reference tool's singular values on its fixtures.
- * Random matrices come from fixed seeds, which every failure message names.
+ * truncate} at several ranks on one factorization, repeatably (orthonormal {@code P}, {@code
+ * projection = P^T A}, Eckart-Young error); range checks whose messages name the backend;
+ * idempotent close; use of a closed backend or factorization; an honest {@code workspaceBytes};
+ * concurrent {@code factorize} on backends that declare themselves thread-safe; untouched input;
+ * agreement with the {@link ReferenceSvd} oracle; and agreement with the reference tool's singular
+ * values on its fixtures. Random matrices come from fixed seeds, which every failure message names.
  *
  * <p>Fixture cases with more than {@link #DEFAULT_FIXTURE_ELEMENT_LIMIT} elements are skipped
  * unless the system property {@value #FULL_PROPERTY} is {@code true}.
@@ -295,6 +296,42 @@ public abstract class BackendConformanceSuite {
                 String context = shape + " rank=" + rank;
                 SvdResult result = factorization.truncate(rank);
                 checkTruncation(result, a, s, rank, context);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    void truncateIsRepeatableAndLeavesTheFactorizationAsItWas(Shape shape) {
+        DenseMatrix a = shape.gaussian();
+        int n = shape.rows();
+        int small = Math.max(1, n / 3);
+        try (Factorization factorization = backend().factorize(a)) {
+            double[] s = factorization.singularValues();
+            SvdResult first = factorization.truncate(small);
+            SvdResult full = factorization.truncate(n);
+            SvdResult again = factorization.truncate(small);
+            String context = shape + " truncate(" + small + ") after truncate(" + n + ")";
+            checkTruncation(again, a, s, small, context);
+            checkTruncation(full, a, s, n, shape + " truncate(" + n + ") between");
+            // The same rank on the same kept state: the same factors, up to rounding.
+            double scale = Math.max(s[0], Double.MIN_NORMAL);
+            assertSameFactors(first.leftVectors(), again.leftVectors(), 1e-12, context + ": P");
+            assertSameFactors(
+                    first.projection(), again.projection(), 1e-12 * scale, context + ": P^T A");
+            assertArrayEquals(s, factorization.singularValues(), 0.0, shape + ": spectrum");
+        }
+    }
+
+    private static void assertSameFactors(
+            DenseMatrix x, DenseMatrix y, double tolerance, String what) {
+        assertEquals(x.rows(), y.rows(), what + " rows");
+        assertEquals(x.cols(), y.cols(), what + " cols");
+        double[] a = x.backingArray();
+        double[] b = y.backingArray();
+        for (int i = 0; i < a.length; i++) {
+            if (!(Math.abs(a[i] - b[i]) <= tolerance)) {
+                fail(what + ": element " + i + " is " + b[i] + ", first time " + a[i]);
             }
         }
     }

@@ -18,7 +18,10 @@ public interface Factorization extends AutoCloseable {
     double[] singularValues();
 
     /**
-     * The first {@code rank} left singular vectors {@code P} and the projection {@code P^T A}.
+     * The first {@code rank} left singular vectors {@code P} and the projection {@code P^T A}. May
+     * be called any number of times until {@link #close()}, at any ranks in any order: each call
+     * returns new factors and leaves the kept state as it was, so that the same rank gives the same
+     * factors again (callers try several ranks on one factorization).
      *
      * @param rank {@code 1 <= rank <= n}
      * @return the truncated factors, owned by the caller

@@ -9,7 +9,10 @@ import org.amct.api.graph.Conv2d;
  * @param first the first new conv
  * @param last the last new conv
  * @param rankChoice how the rank was chosen
- * @param singularValues all singular values of the unfolding, descending
+ * @param singularValues all singular values of the factorized matrix, descending: of the unfolding,
+ *     or of the whitened unfolding when {@code whitenedSpectrum}
+ * @param whitenedSpectrum whether the factorized matrix was the whitened unfolding (the rank was
+ *     chosen on that spectrum and the factors are data-aware)
  * @param relativeError {@code ||W - W'|| / ||W||} of the float64 factors
  * @param storedError {@code ||W - W'|| / ||W||} of the factors as stored in the layer's dtype
  *     (rounded, and clamped to its finite range); equal to {@code relativeError} for float64
@@ -23,6 +26,7 @@ public record DecomposedLayer(
         Conv2d last,
         RankChoice rankChoice,
         double[] singularValues,
+        boolean whitenedSpectrum,
         double relativeError,
         double storedError,
         long clampedElements,

@@ -148,7 +148,7 @@ public final class LayerDecomposer {
         try {
             double[] s = factorization.singularValues();
             checkSpectrum(name, s, unfolding, backend);
-            return new Opened(name, conv, backend, unfolding, a, factorization, s, start);
+            return new Opened(name, conv, backend, unfolding, a, factorization, s, null, start);
         } catch (RuntimeException e) {
             factorization.close();
             if (e instanceof BackendException backendFailure) {
@@ -158,7 +158,59 @@ public final class LayerDecomposer {
         }
     }
 
-    /** A layer factorized, waiting for its rank. Not thread-safe. */
+    /**
+     * Unfolds a layer, whitens its unfolding with the Cholesky factor {@code L} of its damped
+     * input-patch second moment ({@code L^T A} in SC modes, {@code A L} in FC modes; {@link
+     * Whitening}) and factorizes that, keeping the factorization open: its spectrum is the whitened
+     * one (what a budget allocates on, with calibration data), and {@link
+     * Opened#finish(RankChoice)} truncates it and unwhitens, giving the data-aware factors of that
+     * rank without a second factorization (docs/design/ALGORITHM.md section 8).
+     *
+     * @param name the layer's name, for messages
+     * @param conv an eligible layer with a floating-point weight
+     * @param backend the backend to factorize on
+     * @param moments the second moment of the first conv's input patches, {@code d x d} row-major
+     *     with {@code d} the rows (SC modes) or columns (FC modes) of the unfolding
+     * @param damping the relative damping of the second moment, {@code > 0}
+     * @return the open factorization of the whitened matrix; close it
+     * @throws DecompositionException if the weight holds NaN or infinity, the moments do not fit
+     *     the layer or are not a valid second moment, or the backend fails
+     */
+    public static Opened openWhitened(
+            String name, Conv2d conv, ComputeBackend backend, double[] moments, double damping) {
+        long start = System.nanoTime();
+        checkFinite(name, conv);
+        Unfolding unfolding = Unfolding.of(conv);
+        UnfoldedWeight a = unfolding.source(conv.weight());
+        boolean rowSide = !unfolding.mode().swapsChannels();
+        int d = checkMoments(name, unfolding, moments);
+        double[] l = Whitening.dampedCholesky(name, moments, d, damping);
+        DenseMatrix whitened = Whitening.whiten(unfolding.matrix(conv.weight()), l, rowSide);
+        Factorization factorization;
+        try {
+            factorization = backend.factorize(whitened);
+        } catch (BackendException e) {
+            throw failed(name, backend, unfolding, e);
+        }
+        try {
+            double[] s = factorization.singularValues();
+            checkSpectrum(name, s, unfolding, backend);
+            return new Opened(name, conv, backend, unfolding, a, factorization, s, l, start);
+        } catch (RuntimeException e) {
+            factorization.close();
+            if (e instanceof BackendException backendFailure) {
+                throw failed(name, backend, unfolding, backendFailure);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * A layer factorized, waiting for its rank: the factorization of its unfolding {@code A}
+     * ({@link #open}) or of its whitened unfolding ({@link #openWhitened}). {@link
+     * #finish(RankChoice)} may be called any number of times, at any ranks: each call truncates the
+     * kept factorization afresh. Not thread-safe.
+     */
     public static final class Opened implements AutoCloseable {
         private final String name;
         private final Conv2d conv;
@@ -167,7 +219,12 @@ public final class LayerDecomposer {
         private final UnfoldedWeight a;
         private final Factorization factorization;
         private final double[] s;
-        private final long start;
+
+        /** The Cholesky factor the factorized matrix was whitened with, or null. */
+        private final double[] whitening;
+
+        /** Seconds spent unfolding and factorizing. */
+        private final double openSeconds;
 
         private Opened(
                 String name,
@@ -177,6 +234,7 @@ public final class LayerDecomposer {
                 UnfoldedWeight a,
                 Factorization factorization,
                 double[] s,
+                double[] whitening,
                 long start) {
             this.name = name;
             this.conv = conv;
@@ -185,11 +243,13 @@ public final class LayerDecomposer {
             this.a = a;
             this.factorization = factorization;
             this.s = s;
-            this.start = start;
+            this.whitening = whitening;
+            this.openSeconds = (System.nanoTime() - start) / 1e9;
         }
 
         /**
-         * All singular values, descending.
+         * All singular values of the factorized matrix, descending: of the unfolding, or of the
+         * whitened unfolding when {@link #whitened()}.
          *
          * @return a copy
          */
@@ -198,7 +258,26 @@ public final class LayerDecomposer {
         }
 
         /**
-         * Truncates at the chosen rank and builds the two new convs.
+         * Whether the factorized matrix is the whitened unfolding ({@link #openWhitened}).
+         *
+         * @return whether the spectrum and the factors are data-aware
+         */
+        public boolean whitened() {
+            return whitening != null;
+        }
+
+        /**
+         * The unfolding that is factorized.
+         *
+         * @return its mode and shape
+         */
+        public Unfolding unfolding() {
+            return unfolding;
+        }
+
+        /**
+         * Truncates at the chosen rank and builds the two new convs: weight-space factors, or the
+         * data-aware ones when {@link #whitened()}. Repeatable, at any ranks.
          *
          * @param choice the rank and the marks of the rule
          * @return the decomposed layer
@@ -212,32 +291,52 @@ public final class LayerDecomposer {
          * Truncates at the chosen rank and builds the two new convs, data-aware when {@code
          * moments} is present.
          *
+         * <p>On a {@link #whitened()} factorization the factors are already data-aware: {@code
+         * moments} must then be empty.
+         *
          * @param choice the rank and the marks of the rule
          * @param moments the layer's input-patch second moment, {@code d x d} row-major
          * @param damping the relative damping of the second moment
          * @return the decomposed layer
          * @throws DecompositionException if the moments do not fit the layer or the backend fails
+         * @throws IllegalStateException if moments are given to a whitened factorization
          */
         public DecomposedLayer finish(
                 RankChoice choice, Optional<double[]> moments, double damping) {
+            if (whitening != null && moments.isPresent()) {
+                throw new IllegalStateException(
+                        "Layer '" + name + "' is factorized whitened already; no moments again");
+            }
+            long started = System.nanoTime();
+            boolean dataAware = whitening != null || moments.isPresent();
             try {
-                SvdResult svd =
-                        moments.isPresent()
-                                ? dataAware(
-                                        name,
-                                        unfolding,
-                                        unfolding.matrix(conv.weight()),
-                                        moments.get(),
-                                        damping,
-                                        choice,
-                                        backend)
-                                : factorization.truncate(choice.rank());
+                SvdResult svd;
+                if (whitening != null) {
+                    svd =
+                            Whitening.unwhiten(
+                                    unfolding.matrix(conv.weight()),
+                                    whitening,
+                                    !unfolding.mode().swapsChannels(),
+                                    factorization.truncate(choice.rank()));
+                } else if (moments.isPresent()) {
+                    svd =
+                            dataAware(
+                                    name,
+                                    unfolding,
+                                    unfolding.matrix(conv.weight()),
+                                    moments.get(),
+                                    damping,
+                                    choice,
+                                    backend);
+                } else {
+                    svd = factorization.truncate(choice.rank());
+                }
                 DType dtype = conv.weight().dtype();
                 Tensor firstWeight = Factors.firstWeight(unfolding, svd, dtype);
                 Tensor lastWeight = Factors.lastWeight(unfolding, svd, dtype);
                 // Data-aware P is not orthonormal in SC modes: form the residual explicitly.
                 double error =
-                        moments.isPresent() && !unfolding.mode().swapsChannels()
+                        dataAware && !unfolding.mode().swapsChannels()
                                 ? Math.sqrt(
                                         residualSquares(a, svd)
                                                 / Math.max(a.sumOfSquares(), Double.MIN_NORMAL))
@@ -264,13 +363,14 @@ public final class LayerDecomposer {
                             storedError,
                             error);
                 }
-                double seconds = (System.nanoTime() - start) / 1e9;
+                double seconds = openSeconds + (System.nanoTime() - started) / 1e9;
                 return new DecomposedLayer(
                         unfolding,
                         Factors.newConv(conv, firstWeight, false),
                         Factors.newConv(conv, lastWeight, true),
                         choice,
                         s,
+                        whitening != null,
                         error,
                         storedError,
                         clamped,
@@ -313,6 +413,20 @@ public final class LayerDecomposer {
             RankChoice choice,
             ComputeBackend backend) {
         boolean rowSide = !unfolding.mode().swapsChannels();
+        int d = checkMoments(name, unfolding, moments);
+        double[] l = Whitening.dampedCholesky(name, moments, d, damping);
+        DenseMatrix whitened = Whitening.whiten(a, l, rowSide);
+        try (Factorization factorization = backend.factorize(whitened)) {
+            double[] sw = factorization.singularValues();
+            checkSpectrum(name, sw, unfolding, backend);
+            SvdResult svd = factorization.truncate(choice.rank());
+            return Whitening.unwhiten(a, l, rowSide, svd);
+        }
+    }
+
+    /** The size {@code d} of a layer's patch moments, checked against the unfolding. */
+    private static int checkMoments(String name, Unfolding unfolding, double[] moments) {
+        boolean rowSide = !unfolding.mode().swapsChannels();
         int d = rowSide ? unfolding.rows() : unfolding.cols();
         int size = (int) Math.round(Math.sqrt(moments.length));
         if (size != d || moments.length != d * d) {
@@ -331,14 +445,7 @@ public final class LayerDecomposer {
                             + unfolding.mode()
                             + " mode)");
         }
-        double[] l = Whitening.dampedCholesky(name, moments, d, damping);
-        DenseMatrix whitened = Whitening.whiten(a, l, rowSide);
-        try (Factorization factorization = backend.factorize(whitened)) {
-            double[] sw = factorization.singularValues();
-            checkSpectrum(name, sw, unfolding, backend);
-            SvdResult svd = factorization.truncate(choice.rank());
-            return Whitening.unwhiten(a, l, rowSide, svd);
-        }
+        return d;
     }
 
     /**

@@ -22,6 +22,7 @@ import org.amct.api.BackendInfo;
 import org.amct.api.DecompositionResult;
 import org.amct.api.LayerReport;
 import org.amct.api.SkippedLayer;
+import org.amct.api.TargetReport;
 import org.amct.api.graph.Conv2d;
 import org.amct.api.graph.Layer;
 import org.amct.api.io.AtomicFiles;
@@ -322,6 +323,11 @@ public final class HtmlReport {
                                         page,
                                         "Target "
                                                 + target.target()
+                                                + (target.spectra() == TargetReport.Spectra.WEIGHTS
+                                                        ? ""
+                                                        : ", allocated on the "
+                                                                + target.spectra()
+                                                                + " spectra (calibration data)")
                                                 + ": "
                                                 + count(target.after())
                                                 + " of at most "

@@ -21,11 +21,12 @@ import org.amct.api.schema.RunReportDocument;
 /**
  * A decomposition result as {@code report.json}, for programs: the schema version, the model, the
  * backend, one entry per decomposed layer (mode, rank, shapes, parameters and multiply-accumulates
- * before and after, relative error, seconds, the policy that chose the rank and, when the input
- * sizes are known, multiply-accumulates per inference), the layers left unchanged with the reason,
- * and totals over every Conv2d of the model (with MACs per inference and the target, when known).
- * The fields are listed in {@code docs/getting-started.md}; {@link #SCHEMA_VERSION} is raised when
- * a field changes meaning or goes away (new fields do not raise it).
+ * before and after, relative error, seconds, the policy that chose the rank and the spectrum it was
+ * chosen on and, when the input sizes are known, multiply-accumulates per inference), the layers
+ * left unchanged with the reason, and totals over every Conv2d of the model (with MACs per
+ * inference and the target, when known). The fields are listed in {@code docs/getting-started.md};
+ * {@link #SCHEMA_VERSION} is raised when a field changes meaning or goes away (new fields do not
+ * raise it).
  *
  * <p>Thread-safe: the methods are pure functions of their arguments, apart from the file written.
  */
@@ -152,6 +153,7 @@ public final class JsonReport {
                 layer.macsBefore(),
                 layer.macsAfter(),
                 layer.policy(),
+                layer.spectrum().whitened() ? "whitened" : "weights",
                 boxed(layer.macsBeforeAtInput()),
                 boxed(layer.macsAfterAtInput()),
                 layer.relativeError(),
@@ -171,7 +173,8 @@ public final class JsonReport {
                 target.before(),
                 target.limit(),
                 target.after(),
-                target.achieved());
+                target.achieved(),
+                target.spectra().toString());
     }
 
     private static List<Integer> pair(Size2d size) {

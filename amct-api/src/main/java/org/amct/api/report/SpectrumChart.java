@@ -101,7 +101,13 @@ final class SpectrumChart {
         double[] values = spectrum.singularValues();
         double largest = largest(values);
         StringBuilder text = new StringBuilder();
-        text.append(values.length).append(" singular values, largest ").append(number(largest));
+        text.append(values.length)
+                .append(
+                        spectrum.whitened()
+                                ? " singular values of the whitened unfolding (calibration data),"
+                                        + " largest "
+                                : " singular values, largest ")
+                .append(number(largest));
         double threshold = spectrum.threshold();
         if (Double.isNaN(threshold) || spectrum.vbmfRank() < 0) {
             text.append("; no VBMF threshold (invalid numbers)");

@@ -74,7 +74,13 @@ public record RunReportDocument(
      * @param paramsAfter {@code params_after}
      * @param macsBefore {@code macs_before}, per output pixel
      * @param macsAfter {@code macs_after}, per output pixel
+     * @param policy {@code policy}, what chose the rank
+     * @param rankSpectrum {@code rank_spectrum}, {@code "weights"} or {@code "whitened"}
+     * @param macsAtInputBefore {@code macs_at_input_before}, per inference
+     * @param macsAtInputAfter {@code macs_at_input_after}, per inference
      * @param relError {@code rel_error}, the relative Frobenius error of the factors
+     * @param relErrorStored {@code rel_error_stored}, the same as stored
+     * @param clampedElements {@code clamped_elements}
      * @param seconds time spent on the layer
      */
     @JsonPropertyOrder({
@@ -92,6 +98,7 @@ public record RunReportDocument(
         "macs_before",
         "macs_after",
         "policy",
+        "rank_spectrum",
         "macs_at_input_before",
         "macs_at_input_after",
         "rel_error",
@@ -114,6 +121,7 @@ public record RunReportDocument(
             @JsonProperty("macs_before") long macsBefore,
             @JsonProperty("macs_after") long macsAfter,
             @JsonProperty("policy") String policy,
+            @JsonProperty("rank_spectrum") String rankSpectrum,
             @JsonProperty("macs_at_input_before") @JsonInclude(JsonInclude.Include.NON_NULL)
                     Long macsAtInputBefore,
             @JsonProperty("macs_at_input_after") @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -138,6 +146,11 @@ public record RunReportDocument(
          * @param paramsAfter {@code params_after}
          * @param macsBefore {@code macs_before}
          * @param macsAfter {@code macs_after}
+         * @param policy {@code policy}: what chose the rank
+         * @param rankSpectrum {@code rank_spectrum}: the spectrum the rank was chosen on, {@code
+         *     "weights"} (the unfolding's) or {@code "whitened"} (a budget with calibration data)
+         * @param macsAtInputBefore {@code macs_at_input_before}, when known
+         * @param macsAtInputAfter {@code macs_at_input_after}, when known
          * @param relError {@code rel_error}: the float64 factors' relative error
          * @param relErrorStored {@code rel_error_stored}: the relative error of the two new weights
          *     as stored in the layer's dtype
@@ -211,13 +224,16 @@ public record RunReportDocument(
      * @param limit {@code floor(fraction * before)}
      * @param after the measure after, at most {@code limit}
      * @param achieved {@code after / before}
+     * @param spectra the spectra the ranks were allocated on: {@code "weights"}, {@code "whitened"}
+     *     (calibration data) or {@code "mixed"}
      */
-    @JsonPropertyOrder({"measure", "fraction", "before", "limit", "after", "achieved"})
+    @JsonPropertyOrder({"measure", "fraction", "before", "limit", "after", "achieved", "spectra"})
     public record Target(
             @JsonProperty("measure") String measure,
             @JsonProperty("fraction") double fraction,
             @JsonProperty("before") long before,
             @JsonProperty("limit") long limit,
             @JsonProperty("after") long after,
-            @JsonProperty("achieved") double achieved) {}
+            @JsonProperty("achieved") double achieved,
+            @JsonProperty("spectra") String spectra) {}
 }

@@ -36,7 +36,9 @@ final class CalibrationOptions {
                     "Calibration data: a .npy file with a leading batch axis or a folder of .npy"
                             + " files (float32, float64 or uint8); NAME=PATH once per input when"
                             + " the model has several. Makes the factors data-aware: each layer"
-                            + " minimises its output error on this data (ranks unchanged).")
+                            + " minimises its output error on this data (same ranks; with"
+                            + " --target-params or --target-macs the budget is allocated on the"
+                            + " whitened spectra).")
     private List<String> calibration = new ArrayList<>();
 
     private int samples;

@@ -86,8 +86,11 @@ final class LayerTable {
     static void target(PrintWriter out, TargetReport target) {
         out.printf(
                 Locale.ROOT,
-                "Target %s: %s %,d -> %,d (%.2f%%; at most %,d allowed)%n",
+                "Target %s%s: %s %,d -> %,d (%.2f%%; at most %,d allowed)%n",
                 target.target(),
+                target.spectra() == TargetReport.Spectra.WEIGHTS
+                        ? ""
+                        : " (allocated on the " + target.spectra() + " spectra)",
                 target.target().measure() == CompressionTarget.Measure.PARAMS
                         ? "Conv2d parameters"
                         : "Conv2d MACs per inference",
