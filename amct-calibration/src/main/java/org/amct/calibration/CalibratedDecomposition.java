@@ -8,7 +8,6 @@ import org.amct.api.CompressionTarget;
 import org.amct.api.DataAwareFactors;
 import org.amct.api.DecompositionOptions;
 import org.amct.api.DecompositionResult;
-import org.amct.api.TargetReport;
 import org.amct.api.TensorDecompose;
 import org.amct.api.graph.Tensor;
 import org.amct.onnx.OnnxModel;
@@ -241,9 +240,15 @@ public final class CalibratedDecomposition {
                     Optional.empty(),
                     Optional.empty());
         }
-        CompressionTarget any =
-                searching ? new CompressionTarget(cosineMeasure, 1.0) : options.target().get();
-        RankSpace space = new OptionsRankSpace(model.graph(), base, any);
+        try (PlanRankSpace space = new PlanRankSpace(model.graph(), base)) {
+            return plan(space, statistics, searching);
+        }
+    }
+
+    /** The search or the refinement, on the plan. */
+    private CalibratedResult plan(
+            PlanRankSpace space, Optional<PatchStatistics> statistics, boolean searching)
+            throws IOException {
         // With a caller's score and no target cosine, the original's outputs are not needed.
         OutputCosine cosine =
                 searching || score == null
@@ -256,7 +261,7 @@ public final class CalibratedDecomposition {
                     CosineSearch.search(
                             space, targetCosine, cosineMeasure, byCosine, cosine.samples());
             return new CalibratedResult(
-                    withTarget(space, space.finish(found.ranks()), found.target()),
+                    space.finish(found.ranks(), Optional.of(found.target())),
                     statistics,
                     Optional.empty(),
                     Optional.of(found.report()));
@@ -292,7 +297,7 @@ public final class CalibratedDecomposition {
                                     0));
         }
         return new CalibratedResult(
-                withTarget(space, space.finish(report.keptRanks()), target),
+                space.finish(report.keptRanks()),
                 statistics,
                 Optional.of(report),
                 Optional.empty());
@@ -311,26 +316,6 @@ public final class CalibratedDecomposition {
                 r.evaluations() + 1,
                 r.seconds(),
                 r.curves());
-    }
-
-    private static DecompositionResult withTarget(
-            RankSpace space, DecompositionResult result, CompressionTarget target) {
-        CompressionTarget.Measure m = target.measure();
-        long before = space.before(m);
-        long limit = (long) Math.floor(target.fraction() * before);
-        long after =
-                m == CompressionTarget.Measure.PARAMS
-                        ? result.totals().paramsAfter()
-                        : result.totals().macsAfter().orElse(0);
-        return new DecompositionResult(
-                result.model(),
-                result.changes(),
-                result.backend(),
-                result.layers(),
-                result.skipped(),
-                result.decomposeInfoFile(),
-                result.totals(),
-                Optional.of(new TargetReport(target, before, limit, after)));
     }
 
     private static DecompositionOptions withDataAware(DecompositionOptions o, DataAwareFactors d) {
