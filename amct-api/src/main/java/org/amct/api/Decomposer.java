@@ -1,7 +1,6 @@
 package org.amct.api;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -66,7 +65,12 @@ public final class Decomposer {
      * @return the decomposed model, the changes and a report per layer
      */
     public DecompositionResult autoDecomposition(ModelGraph model) {
-        return autoDecomposition(model, DecompositionOptions.defaults());
+        try {
+            return TensorDecompose.autoDecomposition(
+                    catalog, model, DecompositionOptions.defaults());
+        } catch (IOException e) {
+            throw new AssertionError("The default options name no file to write", e);
+        }
     }
 
     /**
@@ -93,13 +97,12 @@ public final class Decomposer {
      * @param model the model with its trained weights
      * @param options the settings
      * @return the decomposed model, the changes and a report per layer
+     * @throws IOException if the info file named in the options cannot be written; nothing is left
+     *     behind then
      */
-    public DecompositionResult autoDecomposition(ModelGraph model, DecompositionOptions options) {
-        try {
-            return TensorDecompose.autoDecomposition(catalog, model, options);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    public DecompositionResult autoDecomposition(ModelGraph model, DecompositionOptions options)
+            throws IOException {
+        return TensorDecompose.autoDecomposition(catalog, model, options);
     }
 
     /**

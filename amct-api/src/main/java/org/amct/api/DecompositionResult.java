@@ -101,6 +101,17 @@ public record DecompositionResult(
     }
 
     /**
+     * The result as the reports take it: {@link org.amct.api.report.HtmlReport} and {@link
+     * org.amct.api.report.JsonReport} render it, for example {@code
+     * HtmlReport.write(result.summary(), file)}.
+     *
+     * @return the summary of this result
+     */
+    public org.amct.api.report.RunSummary summary() {
+        return Reports.summary(this);
+    }
+
+    /**
      * Parameters of all Conv2d layers before and after, summed over decomposed layers.
      *
      * @return {@code [before, after]}

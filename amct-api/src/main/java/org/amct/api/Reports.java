@@ -14,8 +14,12 @@ import org.amct.api.decompose.RankDecision;
 import org.amct.api.decompose.Unfolding;
 import org.amct.api.graph.Conv2d;
 import org.amct.api.graph.Size2d;
+import org.amct.api.report.RunSummary;
 
-/** Turns the decomposition core's results into the public report types. */
+/**
+ * Turns the decomposition core's results into the public report types, and a result into the report
+ * package's own records ({@link #summary}): root reads report, never the other way round.
+ */
 final class Reports {
     private Reports() {}
 
@@ -140,6 +144,82 @@ final class Reports {
                 org.amct.api.decompose.DecomposeMode.valueOf(report.mode()),
                 report.firstShape(),
                 report.lastShape());
+    }
+
+    /** What {@link DecompositionResult#summary()} returns. */
+    static RunSummary summary(DecompositionResult result) {
+        BackendInfo backend = result.backend();
+        return new RunSummary(
+                result.model(),
+                new RunSummary.Backend(
+                        backend.id(), backend.displayName(), backend.device(), backend.forced()),
+                result.layers().stream().map(Reports::summaryLayer).toList(),
+                result.skipped().stream()
+                        .map(
+                                s ->
+                                        new RunSummary.Skipped(
+                                                s.name(),
+                                                s.reason(),
+                                                result.model()
+                                                        .find(s.name())
+                                                        .filter(Conv2d.class::isInstance)
+                                                        .map(
+                                                                l ->
+                                                                        OptionalLong.of(
+                                                                                ((Conv2d) l)
+                                                                                        .parameterCount()))
+                                                        .orElse(OptionalLong.empty())))
+                        .toList(),
+                result.decomposeInfoFile(),
+                result.totals().macsBefore(),
+                result.totals().macsAfter(),
+                result.target()
+                        .map(
+                                t ->
+                                        new RunSummary.Target(
+                                                t.target().toString(),
+                                                t.target()
+                                                        .measure()
+                                                        .name()
+                                                        .toLowerCase(java.util.Locale.ROOT),
+                                                t.target().fraction(),
+                                                t.before(),
+                                                t.limit(),
+                                                t.after(),
+                                                t.achieved(),
+                                                t.spectra().toString())));
+    }
+
+    private static RunSummary.Layer summaryLayer(LayerReport layer) {
+        Spectrum spectrum = layer.spectrum();
+        return new RunSummary.Layer(
+                layer.name(),
+                layer.mode(),
+                layer.rank(),
+                layer.inChannels(),
+                layer.outChannels(),
+                layer.kernelSize(),
+                layer.stride(),
+                layer.firstShape(),
+                layer.lastShape(),
+                layer.paramsBefore(),
+                layer.paramsAfter(),
+                layer.macsBefore(),
+                layer.macsAfter(),
+                layer.relativeError(),
+                layer.storedRelativeError(),
+                layer.clampedElements(),
+                layer.seconds(),
+                new RunSummary.Marks(
+                        spectrum.singularValues(),
+                        spectrum.threshold(),
+                        spectrum.vbmfRank(),
+                        spectrum.clampLow(),
+                        spectrum.clampHigh(),
+                        spectrum.whitened()),
+                layer.policy(),
+                layer.macsBeforeAtInput(),
+                layer.macsAfterAtInput());
     }
 
     private static List<Integer> shape(Conv2d conv) {

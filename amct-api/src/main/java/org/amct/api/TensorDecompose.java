@@ -63,7 +63,11 @@ public final class TensorDecompose {
      * @throws DecompositionException if a layer's weights are invalid or the backend fails
      */
     public static DecompositionResult autoDecomposition(ModelGraph model) {
-        return autoDecomposition(model, DecompositionOptions.defaults());
+        try {
+            return autoDecompositionWritingInfo(model, DecompositionOptions.defaults());
+        } catch (IOException e) {
+            throw new AssertionError("The default options name no file to write", e);
+        }
     }
 
     /**
@@ -84,20 +88,19 @@ public final class TensorDecompose {
 
     /**
      * Decomposes every eligible Conv2d with the given options. An info file named in the options is
-     * written; an {@link IOException} while writing it is rethrown unchecked as {@link
-     * java.io.UncheckedIOException}.
+     * written (when at least one layer was decomposed).
      *
      * @param model the model with its trained weights
      * @param options the settings
      * @return the decomposed model, the changes and a report per layer
+     * @throws IOException if the info file named in the options cannot be written; nothing is left
+     *     behind then
+     * @throws org.amct.api.exception.NoUsableBackendException if no backend can run
+     * @throws DecompositionException if a layer's weights are invalid or the backend fails
      */
     public static DecompositionResult autoDecomposition(
-            ModelGraph model, DecompositionOptions options) {
-        try {
-            return autoDecompositionWritingInfo(model, options);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+            ModelGraph model, DecompositionOptions options) throws IOException {
+        return autoDecompositionWritingInfo(model, options);
     }
 
     private static DecompositionResult autoDecompositionWritingInfo(

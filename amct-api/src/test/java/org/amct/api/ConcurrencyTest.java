@@ -22,7 +22,7 @@ class ConcurrencyTest {
     }
 
     @Test
-    void concurrentLayersGiveTheSequentialResult() {
+    void concurrentLayersGiveTheSequentialResult() throws java.io.IOException {
         ModelGraph model = TinyNets.resnetLike(11, DType.FLOAT32);
         DecompositionResult sequential = TensorDecompose.autoDecomposition(model, options(1));
         DecompositionResult parallel = TensorDecompose.autoDecomposition(model, options(3));

@@ -70,7 +70,7 @@ class DataAwareFactorsTest {
     }
 
     private static DecompositionResult decompose(
-            Conv2d conv, RankPolicy policy, Optional<double[]> moments) {
+            Conv2d conv, RankPolicy policy, Optional<double[]> moments) throws java.io.IOException {
         ModelGraph model = ModelGraph.builder("Net").add("conv", conv).build();
         DecompositionOptions.Builder options =
                 DecompositionOptions.builder().backend("ejml").rankPolicy(policy);
@@ -155,7 +155,8 @@ class DataAwareFactorsTest {
 
     @ParameterizedTest
     @EnumSource(DecomposeMode.class)
-    void factorsSolveBothNormalEquationsOfTheWeightedProblem(DecomposeMode mode) {
+    void factorsSolveBothNormalEquationsOfTheWeightedProblem(DecomposeMode mode)
+            throws java.io.IOException {
         Conv2d conv = layer(mode, 11);
         int d = PatchLayout.size(conv);
         double[] s = moments(d, 5);
@@ -188,7 +189,8 @@ class DataAwareFactorsTest {
 
     @ParameterizedTest
     @EnumSource(DecomposeMode.class)
-    void weightedErrorIsLowerThanWithWeightSpaceFactorsAtTheSameRank(DecomposeMode mode) {
+    void weightedErrorIsLowerThanWithWeightSpaceFactorsAtTheSameRank(DecomposeMode mode)
+            throws java.io.IOException {
         Conv2d conv = layer(mode, 12);
         int d = PatchLayout.size(conv);
         double[] s = moments(d, 6);
@@ -215,7 +217,7 @@ class DataAwareFactorsTest {
 
     @ParameterizedTest
     @EnumSource(DecomposeMode.class)
-    void fullRankIsExact(DecomposeMode mode) {
+    void fullRankIsExact(DecomposeMode mode) throws java.io.IOException {
         Conv2d conv = layer(mode, 13);
         double[] s = moments(PatchLayout.size(conv), 7);
         DecompositionResult result = decompose(conv, RankPolicy.FULL, Optional.of(s));
@@ -268,7 +270,7 @@ class DataAwareFactorsTest {
     }
 
     @Test
-    void outputErrorOnRealPatchesDropsWithTheirMoments() {
+    void outputErrorOnRealPatchesDropsWithTheirMoments() throws java.io.IOException {
         // Input channels of very different scales: the weight-space factors spend their rank on
         // the channels that carry little signal.
         Conv2d conv = layer(DecomposeMode.SCFK, 15);
@@ -375,7 +377,7 @@ class DataAwareFactorsTest {
     }
 
     @Test
-    void layersWithoutStatisticsKeepTheReferenceFactors() {
+    void layersWithoutStatisticsKeepTheReferenceFactors() throws java.io.IOException {
         Conv2d conv = layer(DecomposeMode.SCSK, 18);
         ModelGraph model = ModelGraph.builder("Net").add("conv", conv).build();
         DecompositionResult plain =

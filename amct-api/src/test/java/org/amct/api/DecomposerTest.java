@@ -70,7 +70,7 @@ class DecomposerTest {
     }
 
     @Test
-    void aDecomposerUsesItsCatalogAndProbesEachBackendOnce() {
+    void aDecomposerUsesItsCatalogAndProbesEachBackendOnce() throws java.io.IOException {
         Counted provider = new Counted();
         ModelGraph model = TinyNets.resnetLike(31, DType.FLOAT32);
         // tag::decomposer[]

@@ -144,7 +144,8 @@ class DecompositionPlanTest {
             assertEquals("target-params:" + FRACTION, layer.policy());
         }
         JsonNode json =
-                new ObjectMapper().readTree(JsonReport.toJson("m.onnx", model, result, 1.0));
+                new ObjectMapper()
+                        .readTree(JsonReport.toJson("m.onnx", model, result.summary(), 1.0));
         assertEquals("whitened", json.get("layers").get(0).get("rank_spectrum").asText());
         assertEquals("whitened", json.get("totals").get("target").get("spectra").asText());
 
@@ -154,7 +155,8 @@ class DecompositionPlanTest {
         assertEquals(TargetReport.Spectra.WEIGHTS, plain.target().orElseThrow().spectra());
         plain.layers().forEach(l -> assertFalse(l.spectrum().whitened(), l.name()));
         JsonNode plainJson =
-                new ObjectMapper().readTree(JsonReport.toJson("m.onnx", model, plain, 1.0));
+                new ObjectMapper()
+                        .readTree(JsonReport.toJson("m.onnx", model, plain.summary(), 1.0));
         assertEquals("weights", plainJson.get("layers").get(0).get("rank_spectrum").asText());
         assertEquals("weights", plainJson.get("totals").get("target").get("spectra").asText());
     }
@@ -228,7 +230,7 @@ class DecompositionPlanTest {
     }
 
     @Test
-    void theWhitenedFactorsAtARankAreTheDataAwareFactorsOfThePerLayerPath() {
+    void theWhitenedFactorsAtARankAreTheDataAwareFactorsOfThePerLayerPath() throws IOException {
         ModelGraph model = RankPoliciesTest.generated(26);
         DataAwareFactors aware = DataAwareFactors.of(anisotropic());
         DecompositionResult perLayer =
@@ -267,7 +269,7 @@ class DecompositionPlanTest {
     }
 
     @Test
-    void autoDecompositionWithATargetIsThePlansAllocationBuilt() {
+    void autoDecompositionWithATargetIsThePlansAllocationBuilt() throws IOException {
         ModelGraph model = RankPoliciesTest.generated(27);
         DecompositionOptions.Builder options =
                 options()

@@ -182,7 +182,7 @@ class HostileInputFuzzTest {
         return model.loadStateDict(state);
     }
 
-    static void decompose(byte[] data) {
+    static void decompose(byte[] data) throws java.io.IOException {
         long seed = ByteBuffer.wrap(data).getLong();
         DecompositionResult result;
         try {

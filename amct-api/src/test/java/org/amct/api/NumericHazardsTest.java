@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class NumericHazardsTest {
     private static final int[] SHAPE = {96, 64, 3, 3};
 
-    private static DecompositionResult decompose(double[] values, DType dtype) {
+    private static DecompositionResult decompose(double[] values, DType dtype)
+            throws java.io.IOException {
         Conv2d conv =
                 Conv2d.builder(64, 96, Size2d.square(3))
                         .withBias(false)
@@ -101,7 +102,7 @@ class NumericHazardsTest {
     }
 
     @Test
-    void allZeroWeightGetsTheLowerClampRoundedAndZeroFactors() {
+    void allZeroWeightGetsTheLowerClampRoundedAndZeroFactors() throws java.io.IOException {
         DecompositionResult result = decompose(new double[96 * 64 * 9], DType.FLOAT32);
         assertAllFinite(result);
         // L = 192: no singular value exceeds the threshold 0, so the clamp band [27, 32] decides.
@@ -110,7 +111,7 @@ class NumericHazardsTest {
     }
 
     @Test
-    void rankDeficientWeightDecomposesWithoutNaN() {
+    void rankDeficientWeightDecomposesWithoutNaN() throws java.io.IOException {
         // Rank 1: W[o, i, p, q] = a[o] * b[i] * c[p] * d[q].
         double[] values = new double[96 * 64 * 9];
         for (int i = 0; i < values.length; i++) {
@@ -135,7 +136,7 @@ class NumericHazardsTest {
     }
 
     @Test
-    void denormalWeightsDecomposeWithoutNaN() {
+    void denormalWeightsDecomposeWithoutNaN() throws java.io.IOException {
         double[] values = new double[96 * 64 * 9];
         java.util.SplittableRandom random = new java.util.SplittableRandom(3);
         Arrays.setAll(values, i -> random.nextDouble(-1, 1) * Double.MIN_NORMAL / 8);
@@ -145,7 +146,8 @@ class NumericHazardsTest {
     }
 
     @Test
-    void float16FactorsThatWouldOverflowAreClampedCountedAndTheirErrorReported() {
+    void float16FactorsThatWouldOverflowAreClampedCountedAndTheirErrorReported()
+            throws java.io.IOException {
         double[] values = new double[96 * 64 * 9];
         Arrays.fill(values, 60000.0);
         DecompositionResult result = decompose(values, DType.FLOAT16);
@@ -167,7 +169,8 @@ class NumericHazardsTest {
     }
 
     @Test
-    void float16FactorsInRangeAreNotClampedAndTheStoredErrorIsWithinRounding() {
+    void float16FactorsInRangeAreNotClampedAndTheStoredErrorIsWithinRounding()
+            throws java.io.IOException {
         double[] values = new double[96 * 64 * 9];
         java.util.SplittableRandom random = new java.util.SplittableRandom(5);
         Arrays.setAll(values, i -> random.nextDouble(-1, 1));
@@ -193,7 +196,7 @@ class NumericHazardsTest {
     }
 
     @Test
-    void float64FactorsAreStoredAsComputed() {
+    void float64FactorsAreStoredAsComputed() throws java.io.IOException {
         double[] values = new double[96 * 64 * 9];
         java.util.SplittableRandom random = new java.util.SplittableRandom(6);
         Arrays.setAll(values, i -> random.nextDouble(-1, 1));

@@ -73,7 +73,8 @@ class RankPoliciesTest {
         return sizes;
     }
 
-    private static DecompositionResult run(DecompositionOptions.Builder options, ModelGraph m) {
+    private static DecompositionResult run(DecompositionOptions.Builder options, ModelGraph m)
+            throws IOException {
         return TensorDecompose.autoDecomposition(m, options.threads(1).build());
     }
 
@@ -134,7 +135,7 @@ class RankPoliciesTest {
     }
 
     @Test
-    void aPairThatIsNotSmallerIsNotApplied() {
+    void aPairThatIsNotSmallerIsNotApplied() throws IOException {
         Conv2d c = conv(64, 64, 3, 1, new SplittableRandom(2));
         double[] s = new double[192];
         java.util.Arrays.fill(s, 1.0);
@@ -157,7 +158,7 @@ class RankPoliciesTest {
     }
 
     @Test
-    void eachPolicyGivesItsRankEndToEnd() {
+    void eachPolicyGivesItsRankEndToEnd() throws IOException {
         ModelGraph model = generated(4);
         DecompositionResult fixed =
                 run(DecompositionOptions.builder().rankPolicy(RankPolicy.rank(20)), model);
@@ -198,7 +199,7 @@ class RankPoliciesTest {
     }
 
     @Test
-    void includeAndExcludeSelectLayersByNameOrGlob() {
+    void includeAndExcludeSelectLayersByNameOrGlob() throws IOException {
         ModelGraph model = generated(5);
         DecompositionResult excluded =
                 run(DecompositionOptions.builder().exclude("layer2.*").exclude("stem"), model);
@@ -223,7 +224,7 @@ class RankPoliciesTest {
     }
 
     @Test
-    void anExactNameWinsOverAGlobAndTheFirstGlobOverLaterOnes() {
+    void anExactNameWinsOverAGlobAndTheFirstGlobOverLaterOnes() throws IOException {
         ModelGraph model = generated(6);
         DecompositionResult result =
                 run(
@@ -245,7 +246,7 @@ class RankPoliciesTest {
     }
 
     @Test
-    void aParameterTargetIsMetFromBelowWithinOneRoundingStep() {
+    void aParameterTargetIsMetFromBelowWithinOneRoundingStep() throws IOException {
         ModelGraph model = generated(7);
         for (double fraction : new double[] {0.3, 0.45, 0.6, 0.8}) {
             DecompositionResult result =
@@ -268,7 +269,7 @@ class RankPoliciesTest {
     }
 
     @Test
-    void aMacTargetCountsMultiplyAccumulatesAtTheInputShape() {
+    void aMacTargetCountsMultiplyAccumulatesAtTheInputShape() throws IOException {
         ModelGraph model = generated(8);
         DecompositionResult result =
                 run(
@@ -306,7 +307,8 @@ class RankPoliciesTest {
     }
 
     @Test
-    void aTargetTheSmallestRanksCannotMeetIsAnErrorAndLayersWithOwnRanksAreKept() {
+    void aTargetTheSmallestRanksCannotMeetIsAnErrorAndLayersWithOwnRanksAreKept()
+            throws IOException {
         ModelGraph model = generated(9);
         DecompositionException e =
                 assertThrows(
@@ -338,7 +340,7 @@ class RankPoliciesTest {
     }
 
     @Test
-    void theDocumentedExampleRuns() {
+    void theDocumentedExampleRuns() throws IOException {
         ModelGraph model = generated(13);
         // tag::options[]
         DecompositionOptions options =
@@ -375,7 +377,7 @@ class RankPoliciesTest {
     }
 
     @Test
-    void inspectShowsWhatARunWouldDoWithoutChangingAnything() {
+    void inspectShowsWhatARunWouldDoWithoutChangingAnything() throws IOException {
         ModelGraph model = generated(12);
         DecompositionOptions options =
                 DecompositionOptions.builder()

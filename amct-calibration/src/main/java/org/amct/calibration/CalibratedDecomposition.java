@@ -7,7 +7,6 @@ import java.util.Optional;
 import org.amct.api.CompressionTarget;
 import org.amct.api.DataAwareFactors;
 import org.amct.api.DecompositionOptions;
-import org.amct.api.DecompositionResult;
 import org.amct.api.TensorDecompose;
 import org.amct.api.graph.Tensor;
 import org.amct.onnx.OnnxModel;
@@ -97,8 +96,8 @@ public final class CalibratedDecomposition {
 
         /**
          * The decomposition options: backend, layer selection, rank policies, rank multiple, the
-         * budget ({@link DecompositionOptions#target()}), the info file. Their {@code dataAware}
-         * is replaced by this run's own statistics unless {@link #dataAware(boolean)} is false.
+         * budget ({@link DecompositionOptions#target()}), the info file. Their {@code dataAware} is
+         * replaced by this run's own statistics unless {@link #dataAware(boolean)} is false.
          *
          * @param value the options
          * @return this builder
@@ -134,9 +133,9 @@ public final class CalibratedDecomposition {
 
         /**
          * The calibration samples each per-layer point of the refinement is scored on: the first
-         * batches up to this many (default {@value CalibratedDecomposition#DEFAULT_REFINE_SAMPLES});
-         * 0 means all.
-         * The start and the refined allocation are scored on all of them.
+         * batches up to this many (default {@value
+         * CalibratedDecomposition#DEFAULT_REFINE_SAMPLES}); 0 means all. The start and the refined
+         * allocation are scored on all of them.
          *
          * @param value {@code >= 0}
          * @return this builder
@@ -151,12 +150,12 @@ public final class CalibratedDecomposition {
 
         /**
          * Asks for the smallest model whose mean output cosine on the calibration samples is at
-         * least {@code cosine}, searched over the budget fraction of the given measure; it
-         * replaces the options' budget.
+         * least {@code cosine}, searched over the budget fraction of the given measure; it replaces
+         * the options' budget.
          *
          * @param cosine in {@code (-1, 1]}
-         * @param measure what the budget counts: parameters or MACs of all Conv2d layers (MACs
-         *     need {@link DecompositionOptions#inputSizes()})
+         * @param measure what the budget counts: parameters or MACs of all Conv2d layers (MACs need
+         *     {@link DecompositionOptions#inputSizes()})
          * @return this builder
          */
         public Builder targetCosine(double cosine, CompressionTarget.Measure measure) {

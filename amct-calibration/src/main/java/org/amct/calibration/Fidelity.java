@@ -1,6 +1,8 @@
 package org.amct.calibration;
 
 import ai.onnxruntime.OnnxTensor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,6 +38,9 @@ public final class Fidelity {
      * @param threads ONNX Runtime intra-op threads for both models; 0 means all cores
      * @param timedRuns how many timed runs per model, {@code >= 1}
      * @return the comparison
+     * @throws IOException if a model file cannot be read, or reading the batches fails (an {@link
+     *     UncheckedIOException} of their iterator, such as {@link CalibrationData}'s, is rethrown
+     *     as its cause)
      * @throws InferenceException if a model cannot be run, an output is missing from the decomposed
      *     model or its shape differs
      * @throws CalibrationDataException if {@code batches} is empty
@@ -45,7 +50,8 @@ public final class Fidelity {
             Path decomposed,
             Iterable<Map<String, Tensor>> batches,
             int threads,
-            int timedRuns) {
+            int timedRuns)
+            throws IOException {
         Objects.requireNonNull(batches, "batches");
         if (timedRuns < 1) {
             throw new IllegalArgumentException("timedRuns must be >= 1, got " + timedRuns);
@@ -76,6 +82,8 @@ public final class Fidelity {
             accumulators.values().forEach(acc -> outputs.add(acc.result()));
             InferenceTiming timing = time(a, b, first, threads, timedRuns);
             return new FidelityReport(samples, outputs, timing);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 

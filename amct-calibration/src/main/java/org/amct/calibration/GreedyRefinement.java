@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * made non-increasing in the rank and interpolated linearly between the points (down to 0 at the
  * layer's full rank, which is exact), gives every rank on the multiple from the lowest point up to
  * the layer's largest a predicted loss; the budget is then allocated to minimise the summed
- * predicted loss ({@link MeasuredAllocation}); and the result is scored end to end and kept only
- * if it scores higher than the start.
+ * predicted loss ({@link MeasuredAllocation}); and the result is scored end to end and kept only if
+ * it scores higher than the start.
  *
  * <p>Models scored: at most {@code POINTS} per allocated layer, plus the start, plus the refined
  * allocation (when it differs from the start), plus the original once for a caller's score (a
@@ -103,8 +103,7 @@ final class GreedyRefinement {
         }
         double refinedScore = startScore;
         if (!refined.equals(start)) {
-            refinedScore =
-                    checked(finalScore.score(refined), "refined");
+            refinedScore = checked(finalScore.score(refined), "refined");
             evaluations++;
         }
         boolean kept = refinedScore > startScore;

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * Chooses one option per layer (a rank, or unchanged) to minimise the summed measured loss subject
- * to a budget on the summed cost: the multiple-choice knapsack behind the refinement, solved as
- * the rank allocator does for spectra (a Lagrangian price found by bisection, then a greedy fill of
+ * to a budget on the summed cost: the multiple-choice knapsack behind the refinement, solved as the
+ * rank allocator does for spectra (a Lagrangian price found by bisection, then a greedy fill of
  * what the price leaves unspent). Ties go to the cheaper option, then the earlier layer.
  */
 final class MeasuredAllocation {
@@ -27,8 +27,8 @@ final class MeasuredAllocation {
      *
      * @param layers each layer's options, none empty
      * @param budget the most the picks may cost together
-     * @return the index of the pick in each layer's options, or null when even the cheapest
-     *     options exceed the budget
+     * @return the index of the pick in each layer's options, or null when even the cheapest options
+     *     exceed the budget
      */
     static int[] allocate(List<List<Option>> layers, long budget) {
         int[] pick = new int[layers.size()];

@@ -8,11 +8,15 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -54,8 +58,7 @@ public final class OrtModel implements AutoCloseable {
         }
     }
 
-    private OrtModel(
-            String file, OrtEnvironment env, OrtSession session, List<ModelInput> inputs) {
+    private OrtModel(String file, OrtEnvironment env, OrtSession session, List<ModelInput> inputs) {
         this.file = file;
         this.env = env;
         this.session = session;
@@ -68,9 +71,10 @@ public final class OrtModel implements AutoCloseable {
      * @param file the {@code .onnx} file (external data next to it)
      * @param threads intra-op threads; 0 means ONNX Runtime's default (all cores)
      * @return the loaded model
+     * @throws IOException if the file does not exist or cannot be read
      * @throws InferenceException if ONNX Runtime cannot load it or an input has an unsupported type
      */
-    public static OrtModel open(Path file, int threads) {
+    public static OrtModel open(Path file, int threads) throws IOException {
         return open(file, threads, OrtSession.SessionOptions.OptLevel.ALL_OPT);
     }
 
@@ -81,11 +85,24 @@ public final class OrtModel implements AutoCloseable {
      * @param threads intra-op threads; 0 means ONNX Runtime's default (all cores)
      * @param level how far ONNX Runtime may rewrite the graph
      * @return the loaded model
+     * @throws IOException if the file does not exist or cannot be read
      */
-    static OrtModel open(Path file, int threads, OrtSession.SessionOptions.OptLevel level) {
+    static OrtModel open(Path file, int threads, OrtSession.SessionOptions.OptLevel level)
+            throws IOException {
         Objects.requireNonNull(file, "file");
-        return open(file.toString(), threads, level, (env, options) ->
-                env.createSession(file.toString(), options));
+        // ONNX Runtime reads the file itself and says "load model failed" for any reason: the file
+        // system's failures are told apart first, as IOExceptions (docs/errors.md, the I/O policy).
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString(), null, "no such file");
+        }
+        if (!Files.isReadable(file)) {
+            throw new AccessDeniedException(file.toString(), null, "cannot be read");
+        }
+        return open(
+                file.toString(),
+                threads,
+                level,
+                (env, options) -> env.createSession(file.toString(), options));
     }
 
     /**

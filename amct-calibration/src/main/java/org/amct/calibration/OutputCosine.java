@@ -62,14 +62,13 @@ public final class OutputCosine implements CandidateScore {
      * @param maxSamples use the batches up to the first that reaches this many samples; 0 means all
      * @param threads ONNX Runtime intra-op threads; 0 means all cores
      * @return the score
+     * @throws IOException if the model file or a batch cannot be read
      * @throws InferenceException if ONNX Runtime cannot run the model
      * @throws CalibrationDataException if {@code batches} is empty
      */
     public static OutputCosine measure(
-            OnnxModel original,
-            Iterable<Map<String, Tensor>> batches,
-            int maxSamples,
-            int threads) {
+            OnnxModel original, Iterable<Map<String, Tensor>> batches, int maxSamples, int threads)
+            throws IOException {
         Objects.requireNonNull(original, "original");
         Objects.requireNonNull(batches, "batches");
         if (maxSamples < 0) {
@@ -93,17 +92,12 @@ public final class OutputCosine implements CandidateScore {
             throw new CalibrationDataException("No samples to score candidate models on");
         }
         return new OutputCosine(
-                batches,
-                threads,
-                outputs,
-                expected,
-                samples,
-                (System.nanoTime() - start) / 1e9);
+                batches, threads, outputs, expected, samples, (System.nanoTime() - start) / 1e9);
     }
 
     /**
-     * The score of a candidate: the lowest mean cosine over the outputs, 1 for outputs equal to
-     * the original's.
+     * The score of a candidate: the lowest mean cosine over the outputs, 1 for outputs equal to the
+     * original's.
      *
      * @param candidate the model
      * @return in {@code [-1, 1]}

@@ -1,6 +1,7 @@
 package org.amct.calibration;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,7 +58,9 @@ public final class PatchStatistics implements LayerStatistics {
      *     model input with a leading batch axis
      * @param threads ONNX Runtime intra-op threads; 0 means all cores
      * @return the statistics
-     * @throws IOException if the probe model cannot be written to a temporary folder
+     * @throws IOException if the probe model cannot be written to a temporary folder, or reading
+     *     the batches fails (an {@link java.io.UncheckedIOException} of their iterator is rethrown
+     *     as its cause)
      * @throws InferenceException if ONNX Runtime fails
      * @throws CalibrationDataException if {@code batches} is empty
      */
@@ -84,7 +87,9 @@ public final class PatchStatistics implements LayerStatistics {
      * @param batches the calibration batches
      * @param threads ONNX Runtime intra-op threads; 0 means all cores
      * @return the statistics
-     * @throws IOException if the probe model cannot be written to a temporary folder
+     * @throws IOException if the probe model cannot be written to a temporary folder, or reading
+     *     the batches fails (an {@link java.io.UncheckedIOException} of their iterator is rethrown
+     *     as its cause)
      * @throws InferenceException if ONNX Runtime fails
      * @throws CalibrationDataException if {@code batches} is empty
      */
@@ -132,6 +137,8 @@ public final class PatchStatistics implements LayerStatistics {
                     }
                     samples += batch.values().iterator().next().dim(0);
                 }
+            } catch (UncheckedIOException e) {
+                throw e.getCause(); // the batches' iterator read a file: one I/O policy
             }
             if (samples == 0) {
                 throw new CalibrationDataException("The calibration data holds no batch");

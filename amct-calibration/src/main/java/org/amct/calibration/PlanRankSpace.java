@@ -90,8 +90,8 @@ final class PlanRankSpace implements RankSpace, AutoCloseable {
     }
 
     /**
-     * The chosen model: labelled with the options' target or the one given (its report added
-     * here, since the plan's options do not have it), and its info file written when asked for.
+     * The chosen model: labelled with the options' target or the one given (its report added here,
+     * since the plan's options do not have it), and its info file written when asked for.
      */
     DecompositionResult finish(Map<String, Integer> ranks, Optional<CompressionTarget> chosen) {
         DecompositionResult result =
@@ -118,7 +118,9 @@ final class PlanRankSpace implements RankSpace, AutoCloseable {
         }
         if (options.decomposeInfoFile().isPresent()) {
             try {
-                result = TensorDecompose.writeDecomposeInfo(result, options.decomposeInfoFile().get());
+                result =
+                        TensorDecompose.writeDecomposeInfo(
+                                result, options.decomposeInfoFile().get());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

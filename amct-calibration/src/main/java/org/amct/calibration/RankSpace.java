@@ -15,8 +15,8 @@ interface RankSpace {
      * One allocated layer.
      *
      * @param name the layer's name
-     * @param maxRank the largest rank a budget may give it (its pair is then still cheaper than
-     *     the layer in parameters)
+     * @param maxRank the largest rank a budget may give it (its pair is then still cheaper than the
+     *     layer in parameters)
      * @param fullRank its number of singular values: at this rank the pair is exact
      */
     record Layer(String name, int maxRank, int fullRank) {}

@@ -73,8 +73,8 @@ public record RefinementReport(
      *
      * @param layer the layer's name
      * @param startRank its rank in the start allocation, 0 when left unchanged there
-     * @param points the ranks tried, ascending, each with the score of the model in which only
-     *     this layer is decomposed at that rank
+     * @param points the ranks tried, ascending, each with the score of the model in which only this
+     *     layer is decomposed at that rank
      */
     public record LayerCurve(String layer, int startRank, List<Point> points) {
         /**

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Java entry point on the repository's example model, run in ONNX Runtime: a budget refined
- * end to end, the smallest model that keeps a target cosine, and a caller's own score driving the
+ * The Java entry point on the repository's example model, run in ONNX Runtime: a budget refined end
+ * to end, the smallest model that keeps a target cosine, and a caller's own score driving the
  * refinement.
  */
 class CalibratedRefinementTest {
@@ -166,8 +166,7 @@ class CalibratedRefinementTest {
         OnnxModel model = OnnxModel.read(EXAMPLE);
         Map<String, org.amct.api.graph.Tensor> batch = data.iterator().next();
         try (OrtModel file = OrtModel.open(EXAMPLE, 1);
-                OrtModel memory =
-                        OrtModel.open(model.toByteArray(model.graph()), "in memory", 1)) {
+                OrtModel memory = OrtModel.open(model.toByteArray(model.graph()), "in memory", 1)) {
             assertEquals(file.inputs(), memory.inputs());
             assertArrayEquals(
                     file.run(batch, java.util.Set.of()).get("logits").values(),

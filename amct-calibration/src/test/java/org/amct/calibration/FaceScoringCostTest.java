@@ -10,7 +10,10 @@ import org.amct.api.TensorDecompose;
 import org.amct.onnx.OnnxModel;
 import org.junit.jupiter.api.Test;
 
-/** Prints what scoring one candidate costs on the face network; run with AMCT_FACE_COST=DIR in the environment. */
+/**
+ * Prints what scoring one candidate costs on the face network; run with AMCT_FACE_COST=DIR in the
+ * environment.
+ */
 class FaceScoringCostTest {
     @Test
     void print() throws Exception {
@@ -41,7 +44,8 @@ class FaceScoringCostTest {
         }
         long f = System.nanoTime();
         double s = all.score(new Candidate(model, plain));
-        System.out.printf("score all %d: %.3f s (%.6f)%n", all.samples(), (System.nanoTime() - f) / 1e9, s);
+        System.out.printf(
+                "score all %d: %.3f s (%.6f)%n", all.samples(), (System.nanoTime() - f) / 1e9, s);
         try (OrtModel o = OrtModel.open(new Candidate(model, plain).onnx(), "x", 0)) {
             long g = System.nanoTime();
             for (var batch : data) {

@@ -198,7 +198,8 @@ class GreedyRefinementTest {
             assertEquals(t.fraction() >= report.fraction(), t.meets(), report.toString());
         }
         assertTrue(
-                report.tried().stream().anyMatch(t -> !t.meets() && t.fraction() < report.fraction()),
+                report.tried().stream()
+                        .anyMatch(t -> !t.meets() && t.fraction() < report.fraction()),
                 "a smaller budget was tried and failed: " + report);
         assertEquals(found.ranks(), space.allocate(found.target()));
     }

@@ -72,8 +72,8 @@ final class ExternalDataWriter {
     }
 
     /**
-     * The model as one protobuf message with every tensor inline (data the original kept outside
-     * is read from its folder), for an inference engine that loads models from memory.
+     * The model as one protobuf message with every tensor inline (data the original kept outside is
+     * read from its folder), for an inference engine that loads models from memory.
      *
      * @throws ModelFormatException if the tensors would not fit in one protobuf message
      */

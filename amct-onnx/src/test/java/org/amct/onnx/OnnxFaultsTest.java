@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import org.amct.api.DecompositionOptions;
 import org.amct.api.TensorDecompose;
 import org.amct.api.exception.AmctException;
+import org.amct.api.exception.ErrorCategory;
 import org.amct.api.graph.ModelGraph;
 import org.amct.api.graph.Tensor;
 import org.junit.jupiter.api.Test;
@@ -67,9 +68,12 @@ class OnnxFaultsTest {
                         .threads(1)
                         .decomposeInfoFile(folder.resolve("missing").resolve("info.json"))
                         .build();
-        assertThrows(
-                java.io.UncheckedIOException.class,
-                () -> TensorDecompose.autoDecomposition(graph, options));
+        // A checked IOException, as from every entry point that writes a file (docs/errors.md).
+        IOException io =
+                assertThrows(
+                        IOException.class, () -> TensorDecompose.autoDecomposition(graph, options));
+        assertEquals(ErrorCategory.IO, ErrorCategory.of(io));
+        assertTrue(Files.notExists(folder.resolve("missing")), "nothing left behind");
         Map<String, Tensor> after = graph.stateDict();
         assertEquals(before.keySet(), after.keySet());
         before.forEach((name, tensor) -> assertSame(tensor, after.get(name), name));

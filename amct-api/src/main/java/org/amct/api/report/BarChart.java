@@ -7,7 +7,6 @@ import static org.amct.api.report.HtmlStrings.percent;
 
 import java.util.List;
 import java.util.function.ToLongFunction;
-import org.amct.api.LayerReport;
 
 /**
  * A horizontal bar chart as an inline SVG: for each layer, one bar before (grey) and one after
@@ -36,15 +35,15 @@ final class BarChart {
      */
     static String svg(
             String title,
-            List<LayerReport> layers,
-            ToLongFunction<LayerReport> before,
-            ToLongFunction<LayerReport> after) {
+            List<RunSummary.Layer> layers,
+            ToLongFunction<RunSummary.Layer> before,
+            ToLongFunction<RunSummary.Layer> after) {
         int longest = layers.stream().mapToInt(l -> shortName(l.name()).length()).max().orElse(4);
         int labelWidth = (int) Math.ceil(Math.max(4, longest) * CHAR_WIDTH) + 10;
         int barSpace = WIDTH - labelWidth - VALUE_SPACE;
         int height = TOP + ROW * layers.size() + 8;
         long largest = 1;
-        for (LayerReport layer : layers) {
+        for (RunSummary.Layer layer : layers) {
             largest =
                     Math.max(
                             largest, Math.max(before.applyAsLong(layer), after.applyAsLong(layer)));
@@ -62,7 +61,7 @@ final class BarChart {
                 .append(escape(title))
                 .append("</title>\n");
         for (int i = 0; i < layers.size(); i++) {
-            LayerReport layer = layers.get(i);
+            RunSummary.Layer layer = layers.get(i);
             int y = TOP + i * ROW;
             long valueBefore = before.applyAsLong(layer);
             long valueAfter = after.applyAsLong(layer);

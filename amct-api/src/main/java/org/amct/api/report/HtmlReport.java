@@ -17,14 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import org.amct.api.BackendInfo;
-import org.amct.api.DecompositionResult;
-import org.amct.api.LayerReport;
-import org.amct.api.SkippedLayer;
-import org.amct.api.TargetReport;
-import org.amct.api.graph.Conv2d;
-import org.amct.api.graph.Layer;
 import org.amct.api.io.AtomicFiles;
 
 /**
@@ -148,22 +140,22 @@ public final class HtmlReport {
     /**
      * Renders the report of the result alone (no model file, version, date or command line).
      *
-     * @param result what {@link org.amct.api.TensorDecompose#autoDecomposition} returned
+     * @param run the run's summary ({@code DecompositionResult.summary()})
      * @return the whole page, starting with {@code <!DOCTYPE html>}
      */
-    public static String render(DecompositionResult result) {
-        return render(result, ReportContext.empty());
+    public static String render(RunSummary run) {
+        return render(run, ReportContext.empty());
     }
 
     /**
      * Renders the report.
      *
-     * @param result what {@link org.amct.api.TensorDecompose#autoDecomposition} returned
+     * @param run the run's summary ({@code DecompositionResult.summary()})
      * @param context the model file, version, date, command line, more facts and sections
      * @return the whole page, starting with {@code <!DOCTYPE html>}
      */
-    public static String render(DecompositionResult result, ReportContext context) {
-        Objects.requireNonNull(result, "result");
+    public static String render(RunSummary run, ReportContext context) {
+        Objects.requireNonNull(run, "run");
         Objects.requireNonNull(context, "context");
         StringBuilder page = new StringBuilder(65_536);
         String title = "amct report" + context.model().map(m -> ": " + m).orElse("");
@@ -175,16 +167,16 @@ public final class HtmlReport {
                 .append("</title>\n<style>\n")
                 .append(STYLE)
                 .append("</style>\n</head>\n<body>\n");
-        header(page, title, result, context);
-        summary(page, result, context);
+        header(page, title, run, context);
+        summary(page, run, context);
         for (ReportContext.Section section : context.sections()) {
             section(page, section);
         }
-        List<LayerReport> layers = result.layers();
+        List<RunSummary.Layer> layers = run.layers();
         worst(page, layers);
         layerTable(page, layers);
         spectra(page, layers);
-        skipped(page, result);
+        skipped(page, run);
         overview(page, layers);
         page.append("<script>\n").append(SCRIPT).append("</script>\n</body>\n</html>\n");
         return page.toString();
@@ -194,33 +186,32 @@ public final class HtmlReport {
      * Renders the report of the result alone and writes it as UTF-8, atomically: the file is
      * replaced only once complete, and left as it was if writing fails.
      *
-     * @param result what {@link org.amct.api.TensorDecompose#autoDecomposition} returned
+     * @param run the run's summary ({@code DecompositionResult.summary()})
      * @param file the {@code .html} file to create or replace; its folder must exist
      * @throws IOException if the file cannot be written
      */
-    public static void write(DecompositionResult result, Path file) throws IOException {
-        write(result, ReportContext.empty(), file);
+    public static void write(RunSummary run, Path file) throws IOException {
+        write(run, ReportContext.empty(), file);
     }
 
     /**
      * Renders the report and writes it as UTF-8, atomically: the file is replaced only once
      * complete, and left as it was if writing fails.
      *
-     * @param result what {@link org.amct.api.TensorDecompose#autoDecomposition} returned
+     * @param run the run's summary ({@code DecompositionResult.summary()})
      * @param context the model file, version, date, command line, more facts and sections
      * @param file the {@code .html} file to create or replace; its folder must exist
      * @throws IOException if the file cannot be written
      */
-    public static void write(DecompositionResult result, ReportContext context, Path file)
-            throws IOException {
+    public static void write(RunSummary run, ReportContext context, Path file) throws IOException {
         Objects.requireNonNull(file, "file");
-        byte[] bytes = render(result, context).getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = render(run, context).getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(file, out -> out.write(bytes));
     }
 
     private static void header(
-            StringBuilder page, String title, DecompositionResult result, ReportContext context) {
-        BackendInfo backend = result.backend();
+            StringBuilder page, String title, RunSummary run, ReportContext context) {
+        RunSummary.Backend backend = run.backend();
         List<String> line = new ArrayList<>();
         context.version().ifPresent(v -> line.add("amct " + v));
         context.date().ifPresent(d -> line.add(DATE.format(d)));
@@ -246,18 +237,17 @@ public final class HtmlReport {
                                         .append("</code></pre>\n"));
     }
 
-    private static void summary(
-            StringBuilder page, DecompositionResult result, ReportContext context) {
-        List<LayerReport> layers = result.layers();
-        long paramsBefore = layers.stream().mapToLong(LayerReport::paramsBefore).sum();
-        long paramsAfter = layers.stream().mapToLong(LayerReport::paramsAfter).sum();
-        long macsBefore = layers.stream().mapToLong(LayerReport::macsBefore).sum();
-        long macsAfter = layers.stream().mapToLong(LayerReport::macsAfter).sum();
+    private static void summary(StringBuilder page, RunSummary run, ReportContext context) {
+        List<RunSummary.Layer> layers = run.layers();
+        long paramsBefore = layers.stream().mapToLong(RunSummary.Layer::paramsBefore).sum();
+        long paramsAfter = layers.stream().mapToLong(RunSummary.Layer::paramsAfter).sum();
+        long macsBefore = layers.stream().mapToLong(RunSummary.Layer::macsBefore).sum();
+        long macsAfter = layers.stream().mapToLong(RunSummary.Layer::macsAfter).sum();
         long untouched = 0;
-        for (SkippedLayer skipped : result.skipped()) {
-            untouched += skippedConv(result, skipped).map(Conv2d::parameterCount).orElse(0L);
+        for (RunSummary.Skipped skipped : run.skipped()) {
+            untouched += skipped.parameters().orElse(0L);
         }
-        int convs = layers.size() + result.skipped().size();
+        int convs = layers.size() + run.skipped().size();
         page.append("<h2 id=\"summary\">Summary</h2>\n<ul class=\"words\">\n");
         if (layers.isEmpty()) {
             words(
@@ -283,7 +273,7 @@ public final class HtmlReport {
                             + " Conv2d layers ("
                             + layers.size()
                             + " decomposed, "
-                            + result.skipped().size()
+                            + run.skipped().size()
                             + " left unchanged).");
             words(
                     page,
@@ -302,9 +292,9 @@ public final class HtmlReport {
                             + ").");
             words(page, errorWords(layers));
         }
-        if (result.totals().macsBefore().isPresent()) {
-            long before = result.totals().macsBefore().getAsLong();
-            long after = result.totals().macsAfter().getAsLong();
+        if (run.macsBeforeAtInput().isPresent()) {
+            long before = run.macsBeforeAtInput().getAsLong();
+            long after = run.macsAfterAtInput().getAsLong();
             words(
                     page,
                     "Multiply-accumulates per inference at the model's input shape, all Conv2d"
@@ -316,14 +306,14 @@ public final class HtmlReport {
                             + percent(after, before)
                             + ").");
         }
-        result.target()
+        run.target()
                 .ifPresent(
                         target ->
                                 words(
                                         page,
                                         "Target "
-                                                + target.target()
-                                                + (target.spectra() == TargetReport.Spectra.WEIGHTS
+                                                + target.spelling()
+                                                + (target.spectra().equals("weights")
                                                         ? ""
                                                         : ", allocated on the "
                                                                 + target.spectra()
@@ -339,31 +329,33 @@ public final class HtmlReport {
                                                 + ")."));
         page.append("</ul>\n");
         if (!context.facts().isEmpty()
-                || result.decomposeInfoFile().isPresent()
+                || run.decomposeInfoFile().isPresent()
                 || !layers.isEmpty()) {
             page.append("<dl class=\"summary\">\n");
             for (ReportContext.Fact fact : context.facts()) {
                 fact(page, fact.term(), fact.value());
             }
             if (!layers.isEmpty()) {
-                double seconds = layers.stream().mapToDouble(LayerReport::seconds).sum();
+                double seconds = layers.stream().mapToDouble(RunSummary.Layer::seconds).sum();
                 fact(page, "Time in the layers", String.format(Locale.ROOT, "%.3f s", seconds));
             }
-            result.decomposeInfoFile()
+            run.decomposeInfoFile()
                     .ifPresent(info -> fact(page, "Decomposition info", info.toString()));
             page.append("</dl>\n");
         }
     }
 
-    private static String errorWords(List<LayerReport> layers) {
+    private static String errorWords(List<RunSummary.Layer> layers) {
         double[] errors =
-                layers.stream().mapToDouble(LayerReport::relativeError).sorted().toArray();
+                layers.stream().mapToDouble(RunSummary.Layer::relativeError).sorted().toArray();
         double median =
                 errors.length % 2 == 1
                         ? errors[errors.length / 2]
                         : (errors[errors.length / 2 - 1] + errors[errors.length / 2]) / 2;
-        LayerReport worst =
-                layers.stream().max(Comparator.comparingDouble(LayerReport::relativeError)).get();
+        RunSummary.Layer worst =
+                layers.stream()
+                        .max(Comparator.comparingDouble(RunSummary.Layer::relativeError))
+                        .get();
         long high = layers.stream().filter(l -> errorBand(l.relativeError()) >= 2).count();
         return "Relative weight error \u2016W \u2212 W\u2032\u2016 / \u2016W\u2016: median "
                 + number(median)
@@ -383,11 +375,6 @@ public final class HtmlReport {
 
     private static void words(StringBuilder page, String text) {
         page.append("<li>").append(escape(text)).append("</li>\n");
-    }
-
-    private static Optional<Conv2d> skippedConv(DecompositionResult result, SkippedLayer skipped) {
-        Optional<Layer> layer = result.model().find(skipped.name());
-        return layer.filter(Conv2d.class::isInstance).map(Conv2d.class::cast);
     }
 
     private static void fact(StringBuilder page, String term, String value) {
@@ -452,7 +439,7 @@ public final class HtmlReport {
         page.append("</p>\n");
     }
 
-    private static void worst(StringBuilder page, List<LayerReport> layers) {
+    private static void worst(StringBuilder page, List<RunSummary.Layer> layers) {
         if (layers.isEmpty()) {
             return;
         }
@@ -467,7 +454,7 @@ public final class HtmlReport {
         int shown = Math.min(WORST_LAYERS, layers.size());
         page.append("<h2 id=\"worst\">Highest error</h2>\n<ol class=\"worst\">\n");
         for (int i : order.subList(0, shown)) {
-            LayerReport layer = layers.get(i);
+            RunSummary.Layer layer = layers.get(i);
             page.append("<li><span class=\"swatch e")
                     .append(errorBand(layer.relativeError()))
                     .append("\">")
@@ -493,7 +480,7 @@ public final class HtmlReport {
         page.append("</ol>\n");
     }
 
-    private static void layerTable(StringBuilder page, List<LayerReport> layers) {
+    private static void layerTable(StringBuilder page, List<RunSummary.Layer> layers) {
         if (layers.isEmpty()) {
             return;
         }
@@ -512,7 +499,7 @@ public final class HtmlReport {
                 .append("<th class=\"n\">rel. error</th><th class=\"n\">seconds</th>")
                 .append("</tr></thead>\n<tbody>\n");
         for (int i = 0; i < layers.size(); i++) {
-            LayerReport layer = layers.get(i);
+            RunSummary.Layer layer = layers.get(i);
             String weight =
                     List.of(
                                     layer.outChannels(),
@@ -576,7 +563,7 @@ public final class HtmlReport {
         page.append("<td class=\"n\">").append(escape(value)).append("</td>");
     }
 
-    private static void spectra(StringBuilder page, List<LayerReport> layers) {
+    private static void spectra(StringBuilder page, List<RunSummary.Layer> layers) {
         if (layers.isEmpty()) {
             return;
         }
@@ -594,7 +581,7 @@ public final class HtmlReport {
                 .append("<span style=\"color:#188038\">| chosen rank</span>. The line under")
                 .append(" each chart says how the rank came about.</p>\n<div class=\"grid\">\n");
         for (int i = 0; i < layers.size(); i++) {
-            LayerReport layer = layers.get(i);
+            RunSummary.Layer layer = layers.get(i);
             int n = layer.spectrum().singularValues().length;
             page.append("<figure id=\"spectrum-")
                     .append(i)
@@ -625,14 +612,14 @@ public final class HtmlReport {
         page.append("</div>\n");
     }
 
-    private static void skipped(StringBuilder page, DecompositionResult result) {
+    private static void skipped(StringBuilder page, RunSummary run) {
         page.append("<h2 id=\"skipped\">Layers left unchanged</h2>\n");
-        if (result.skipped().isEmpty()) {
+        if (run.skipped().isEmpty()) {
             page.append("<p>None: every Conv2d was decomposed.</p>\n");
             return;
         }
         Map<String, Integer> reasons = new LinkedHashMap<>();
-        for (SkippedLayer layer : result.skipped()) {
+        for (RunSummary.Skipped layer : run.skipped()) {
             reasons.merge(layer.reason(), 1, Integer::sum);
         }
         page.append("<ul class=\"reasons\">\n");
@@ -646,12 +633,12 @@ public final class HtmlReport {
                                         .append(escape(e.getKey()))
                                         .append("</li>\n"));
         page.append("</ul>\n<details")
-                .append(result.skipped().size() <= 12 ? " open=\"open\"" : "")
+                .append(run.skipped().size() <= 12 ? " open=\"open\"" : "")
                 .append("><summary>All ")
-                .append(result.skipped().size())
+                .append(run.skipped().size())
                 .append(" layers</summary>\n<table class=\"skipped\">\n<thead><tr><th>layer</th>")
                 .append("<th>reason</th><th class=\"n\">params</th></tr></thead>\n<tbody>\n");
-        for (SkippedLayer layer : result.skipped()) {
+        for (RunSummary.Skipped layer : run.skipped()) {
             page.append("<tr><td>")
                     .append(escape(displayName(layer.name())))
                     .append("</td><td>")
@@ -659,15 +646,13 @@ public final class HtmlReport {
                     .append("</td>");
             cell(
                     page,
-                    skippedConv(result, layer)
-                            .map(conv -> count(conv.parameterCount()))
-                            .orElse("-"));
+                    layer.parameters().isPresent() ? count(layer.parameters().getAsLong()) : "-");
             page.append("</tr>\n");
         }
         page.append("</tbody>\n</table>\n</details>\n");
     }
 
-    private static void overview(StringBuilder page, List<LayerReport> layers) {
+    private static void overview(StringBuilder page, List<RunSummary.Layer> layers) {
         if (layers.isEmpty()) {
             return;
         }
@@ -681,16 +666,16 @@ public final class HtmlReport {
                         BarChart.svg(
                                 "Parameters before and after",
                                 layers,
-                                LayerReport::paramsBefore,
-                                LayerReport::paramsAfter))
+                                RunSummary.Layer::paramsBefore,
+                                RunSummary.Layer::paramsAfter))
                 .append("\n<figcaption>Parameters (weights and bias)</figcaption>\n</figure>\n")
                 .append("<figure>\n")
                 .append(
                         BarChart.svg(
                                 "Multiply-accumulates per output pixel before and after",
                                 layers,
-                                LayerReport::macsBefore,
-                                LayerReport::macsAfter))
+                                RunSummary.Layer::macsBefore,
+                                RunSummary.Layer::macsAfter))
                 .append("\n<figcaption>Multiply-accumulates per output pixel</figcaption>\n")
                 .append("</figure>\n</div>\n</details>\n");
     }

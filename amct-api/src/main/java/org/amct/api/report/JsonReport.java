@@ -4,13 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.OptionalLong;
-import org.amct.api.BackendInfo;
-import org.amct.api.DecompositionResult;
-import org.amct.api.LayerReport;
-import org.amct.api.TargetReport;
 import org.amct.api.graph.Conv2d;
 import org.amct.api.graph.ModelGraph;
 import org.amct.api.graph.Size2d;
@@ -39,7 +34,7 @@ public final class JsonReport {
     /**
      * Sums over every Conv2d of a model, before and after a run: a layer left unchanged counts the
      * same on both sides. Multiply-accumulates are per output pixel ({@link
-     * LayerReport#macsBefore()}), summed over the layers.
+     * RunSummary.Layer#macsBefore()}), summed over the layers.
      *
      * @param paramsBefore Conv2d weights and biases of the original model
      * @param paramsAfter Conv2d weights and biases of the decomposed model
@@ -51,18 +46,18 @@ public final class JsonReport {
          * The totals of a run.
          *
          * @param original the model that was decomposed
-         * @param result what {@link org.amct.api.TensorDecompose#autoDecomposition} returned for it
+         * @param run the run's summary ({@code DecompositionResult.summary()})
          * @return the totals
          */
-        public static Totals of(ModelGraph original, DecompositionResult result) {
+        public static Totals of(ModelGraph original, RunSummary run) {
             Objects.requireNonNull(original, "original");
-            Objects.requireNonNull(result, "result");
+            Objects.requireNonNull(run, "run");
             long paramsBefore = parameters(original);
-            long paramsAfter = parameters(result.model());
+            long paramsAfter = parameters(run.model());
             long macsBefore =
                     original.convs().values().stream().mapToLong(c -> c.weight().numel()).sum();
             long macsAfter = macsBefore;
-            for (LayerReport layer : result.layers()) {
+            for (RunSummary.Layer layer : run.layers()) {
                 macsAfter += layer.macsAfter() - layer.macsBefore();
             }
             return new Totals(paramsBefore, paramsAfter, macsBefore, macsAfter);
@@ -78,15 +73,15 @@ public final class JsonReport {
      *
      * @param modelName the model's name as the report should show it (a file name)
      * @param original the model that was decomposed, for the totals
-     * @param result what {@link org.amct.api.TensorDecompose#autoDecomposition} returned for it
+     * @param run the run's summary ({@code DecompositionResult.summary()})
      * @param seconds the run's wall time
      * @return indented UTF-8 JSON
      */
     public static byte[] toJson(
-            String modelName, ModelGraph original, DecompositionResult result, double seconds) {
+            String modelName, ModelGraph original, RunSummary run, double seconds) {
         Objects.requireNonNull(modelName, "modelName");
-        Totals totals = Totals.of(original, result);
-        BackendInfo backend = result.backend();
+        Totals totals = Totals.of(original, run);
+        RunSummary.Backend backend = run.backend();
         RunReportDocument document =
                 new RunReportDocument(
                         SCHEMA_VERSION,
@@ -96,8 +91,8 @@ public final class JsonReport {
                                 backend.device(),
                                 backend.displayName(),
                                 backend.forced()),
-                        result.layers().stream().map(JsonReport::layer).toList(),
-                        result.skipped().stream()
+                        run.layers().stream().map(JsonReport::layer).toList(),
+                        run.skipped().stream()
                                 .map(s -> new RunReportDocument.Skipped(s.name(), s.reason()))
                                 .toList(),
                         new RunReportDocument.Totals(
@@ -106,11 +101,11 @@ public final class JsonReport {
                                 totals.macsBefore(),
                                 totals.macsAfter(),
                                 seconds,
-                                result.layers().size(),
-                                result.skipped().size(),
-                                boxed(result.totals().macsBefore()),
-                                boxed(result.totals().macsAfter()),
-                                result.target().map(JsonReport::target).orElse(null)));
+                                run.layers().size(),
+                                run.skipped().size(),
+                                boxed(run.macsBeforeAtInput()),
+                                boxed(run.macsAfterAtInput()),
+                                run.target().map(JsonReport::target).orElse(null)));
         return RunReportCodec.toJson(document);
     }
 
@@ -120,24 +115,20 @@ public final class JsonReport {
      *
      * @param modelName the model's name as the report should show it (a file name)
      * @param original the model that was decomposed, for the totals
-     * @param result what {@link org.amct.api.TensorDecompose#autoDecomposition} returned for it
+     * @param run the run's summary ({@code DecompositionResult.summary()})
      * @param seconds the run's wall time
      * @param file the {@code .json} file to create or replace; its folder must exist
      * @throws IOException if the file cannot be written
      */
     public static void write(
-            String modelName,
-            ModelGraph original,
-            DecompositionResult result,
-            double seconds,
-            Path file)
+            String modelName, ModelGraph original, RunSummary run, double seconds, Path file)
             throws IOException {
         Objects.requireNonNull(file, "file");
-        byte[] bytes = toJson(modelName, original, result, seconds);
+        byte[] bytes = toJson(modelName, original, run, seconds);
         AtomicFiles.write(file, out -> out.write(bytes));
     }
 
-    private static RunReportDocument.Layer layer(LayerReport layer) {
+    private static RunReportDocument.Layer layer(RunSummary.Layer layer) {
         return new RunReportDocument.Layer(
                 layer.name(),
                 layer.mode(),
@@ -166,15 +157,15 @@ public final class JsonReport {
         return value.isPresent() ? value.getAsLong() : null;
     }
 
-    private static RunReportDocument.Target target(TargetReport target) {
+    private static RunReportDocument.Target target(RunSummary.Target target) {
         return new RunReportDocument.Target(
-                target.target().measure().name().toLowerCase(Locale.ROOT),
-                target.target().fraction(),
+                target.measure(),
+                target.fraction(),
                 target.before(),
                 target.limit(),
                 target.after(),
                 target.achieved(),
-                target.spectra().toString());
+                target.spectra());
     }
 
     private static List<Integer> pair(Size2d size) {

@@ -1,7 +1,5 @@
 package org.amct.api.report;
 
-import org.amct.api.LayerReport;
-import org.amct.api.Spectrum;
 import org.amct.api.decompose.RankSelector;
 
 /**
@@ -29,8 +27,8 @@ final class RankExplanation {
         OTHER
     }
 
-    static Kind kind(LayerReport layer) {
-        Spectrum spectrum = layer.spectrum();
+    static Kind kind(RunSummary.Layer layer) {
+        RunSummary.Marks spectrum = layer.spectrum();
         int n = spectrum.singularValues().length;
         if (spectrum.vbmfRank() < 0 || Double.isNaN(spectrum.threshold())) {
             return layer.rank() == n ? Kind.FALLBACK : Kind.OTHER;
@@ -56,7 +54,7 @@ final class RankExplanation {
      * @param layer the layer's report
      * @return for example {@code "band low (VBMF 0)"}
      */
-    static String brief(LayerReport layer) {
+    static String brief(RunSummary.Layer layer) {
         int vbmf = layer.spectrum().vbmfRank();
         return switch (kind(layer)) {
             case FALLBACK -> "fallback: full rank";
@@ -74,8 +72,8 @@ final class RankExplanation {
      * @param layer the layer's report
      * @return plain text, not escaped
      */
-    static String full(LayerReport layer) {
-        Spectrum spectrum = layer.spectrum();
+    static String full(RunSummary.Layer layer) {
+        RunSummary.Marks spectrum = layer.spectrum();
         int n = spectrum.singularValues().length;
         int rank = layer.rank();
         if (spectrum.vbmfRank() < 0 || Double.isNaN(spectrum.threshold())) {
@@ -137,14 +135,14 @@ final class RankExplanation {
                 + " was set after it (policy or budget).";
     }
 
-    private static boolean isFullRankPolicy(Spectrum spectrum, int n) {
+    private static boolean isFullRankPolicy(RunSummary.Marks spectrum, int n) {
         return spectrum.threshold() == 0
                 && spectrum.vbmfRank() == n
                 && spectrum.clampLow() == n
                 && spectrum.clampHigh() == n;
     }
 
-    private static int ruleRank(Spectrum spectrum, int n) {
+    private static int ruleRank(RunSummary.Marks spectrum, int n) {
         int clamped =
                 Math.max(Math.min(spectrum.vbmfRank(), spectrum.clampHigh()), spectrum.clampLow());
         return Math.min(RankSelector.roundTo16(clamped), n);

@@ -6,8 +6,6 @@ import static org.amct.api.report.HtmlStrings.number;
 
 import java.util.SortedSet;
 import java.util.TreeSet;
-import org.amct.api.LayerReport;
-import org.amct.api.Spectrum;
 
 /**
  * One layer's singular values as a small inline SVG on the scale every layer shares: each value
@@ -32,14 +30,14 @@ final class SpectrumChart {
     private static final double LOG_LOW = Math.log10(FLOOR);
     private static final double LOG_HIGH = 0;
 
-    private final LayerReport layer;
+    private final RunSummary.Layer layer;
     private final double[] values;
     private final double largest;
     private final boolean drawsThreshold;
 
-    private SpectrumChart(LayerReport layer) {
+    private SpectrumChart(RunSummary.Layer layer) {
         this.layer = layer;
-        Spectrum spectrum = layer.spectrum();
+        RunSummary.Marks spectrum = layer.spectrum();
         this.values = spectrum.singularValues();
         this.largest = largest(values);
         double relative = spectrum.threshold() / largest;
@@ -62,7 +60,7 @@ final class SpectrumChart {
      * @param layer the layer's report
      * @return an {@code <svg>} element with class {@code spectrum}
      */
-    static String svg(LayerReport layer) {
+    static String svg(RunSummary.Layer layer) {
         StringBuilder out = new StringBuilder(4096);
         out.append("<svg class=\"spectrum\" xmlns=\"http://www.w3.org/2000/svg\" width=\"")
                 .append(WIDTH)
@@ -96,8 +94,8 @@ final class SpectrumChart {
      * @param layer the layer's report
      * @return plain text, not escaped
      */
-    static String caption(LayerReport layer) {
-        Spectrum spectrum = layer.spectrum();
+    static String caption(RunSummary.Layer layer) {
+        RunSummary.Marks spectrum = layer.spectrum();
         double[] values = spectrum.singularValues();
         double largest = largest(values);
         StringBuilder text = new StringBuilder();
@@ -140,7 +138,7 @@ final class SpectrumChart {
     }
 
     private void draw(StringBuilder out) {
-        Spectrum spectrum = layer.spectrum();
+        RunSummary.Marks spectrum = layer.spectrum();
         int n = values.length;
         int rank = Math.min(layer.rank(), n);
         double plotBottom = HEIGHT - BOTTOM;

@@ -56,12 +56,12 @@ class HtmlReportTest {
     @TempDir Path temp;
 
     @Test
-    void realResultIsWellFormedWithOneSpectrumPerDecomposedLayer() {
+    void realResultIsWellFormedWithOneSpectrumPerDecomposedLayer() throws IOException {
         DecompositionResult result =
                 TensorDecompose.autoDecomposition(
                         TinyNets.resnetLike(3, DType.FLOAT32),
                         DecompositionOptions.builder().backend("ejml").threads(1).build());
-        String html = HtmlReport.render(result);
+        String html = HtmlReport.render(result.summary());
         Document page = parse(html);
 
         assertEquals(result.layers().size(), spectra(page).size(), "one spectrum per layer");
@@ -82,7 +82,7 @@ class HtmlReportTest {
     void escapesTextTakenFromTheModel() {
         String name = "a<b>&\"c'\u0001";
         LayerReport layer = layer(name, new double[] {4, 2, 1}, 1.5, 2, 1, 1);
-        DecompositionResult result =
+        RunSummary result =
                 result(List.of(layer), List.of(new SkippedLayer("x</td>", "k <3 & \"odd\"")));
         String html = HtmlReport.render(result);
         Document page = parse(html);
@@ -213,12 +213,12 @@ class HtmlReportTest {
     }
 
     @Test
-    void everyRowLinksToItsSpectrumAndBack() {
+    void everyRowLinksToItsSpectrumAndBack() throws IOException {
         DecompositionResult result =
                 TensorDecompose.autoDecomposition(
                         TinyNets.resnetLike(5, DType.FLOAT32),
                         DecompositionOptions.builder().backend("ejml").threads(1).build());
-        Document page = parse(HtmlReport.render(result));
+        Document page = parse(HtmlReport.render(result.summary()));
         Set<String> ids = ids(page);
         for (int i = 0; i < result.layers().size(); i++) {
             assertTrue(ids.contains("layer-" + i), "row " + i);
@@ -303,36 +303,38 @@ class HtmlReportTest {
         assertTrue(text.contains("2 \u00d7 groups 2 > 1"), "reasons counted");
     }
 
-    private static LayerReport ranked(int n, int vbmf, int low, int high, int rank) {
+    private static RunSummary.Layer ranked(int n, int vbmf, int low, int high, int rank) {
         return ranked(n, vbmf, low, high, rank, 1.0);
     }
 
-    private static LayerReport ranked(
+    private static RunSummary.Layer ranked(
             int n, int vbmf, int low, int high, int rank, double threshold) {
         double[] values = new double[n];
         for (int i = 0; i < n; i++) {
             values[i] = 1.0 / (i + 1);
         }
         LayerReport base = layer("x", values, threshold, vbmf, low, high);
-        return new LayerReport(
-                base.name(),
-                base.mode(),
-                rank,
-                base.inChannels(),
-                base.outChannels(),
-                base.kernelSize(),
-                base.stride(),
-                base.firstShape(),
-                base.lastShape(),
-                base.paramsBefore(),
-                base.paramsAfter(),
-                base.macsBefore(),
-                base.macsAfter(),
-                base.relativeError(),
-                base.storedRelativeError(),
-                base.clampedElements(),
-                base.seconds(),
-                base.spectrum());
+        LayerReport report =
+                new LayerReport(
+                        base.name(),
+                        base.mode(),
+                        rank,
+                        base.inChannels(),
+                        base.outChannels(),
+                        base.kernelSize(),
+                        base.stride(),
+                        base.firstShape(),
+                        base.lastShape(),
+                        base.paramsBefore(),
+                        base.paramsAfter(),
+                        base.macsBefore(),
+                        base.macsAfter(),
+                        base.relativeError(),
+                        base.storedRelativeError(),
+                        base.clampedElements(),
+                        base.seconds(),
+                        base.spectrum());
+        return result(List.of(report), List.of()).layers().get(0);
     }
 
     private static LayerReport withError(LayerReport base, double error) {
@@ -389,7 +391,7 @@ class HtmlReportTest {
 
     @Test
     void writeReplacesTheFileAtomicallyWithTheRenderedPage() throws IOException {
-        DecompositionResult result =
+        RunSummary result =
                 result(List.of(layer("conv", new double[] {3, 2, 1}, 1.5, 2, 1, 1)), List.of());
         Path file = temp.resolve("report.html");
         Files.writeString(file, "old");
@@ -426,16 +428,16 @@ class HtmlReportTest {
                 new Spectrum(values, threshold, vbmfRank, low, high));
     }
 
-    private static DecompositionResult result(
-            List<LayerReport> layers, List<SkippedLayer> skipped) {
+    private static RunSummary result(List<LayerReport> layers, List<SkippedLayer> skipped) {
         ModelGraph model = ModelGraph.builder("Net").add("relu", OpaqueLayer.leaf("ReLU")).build();
         return new DecompositionResult(
-                model,
-                Map.of(),
-                new BackendInfo("ejml", "EJML <pure Java>", "CPU & friends", false),
-                layers,
-                skipped,
-                Optional.empty());
+                        model,
+                        Map.of(),
+                        new BackendInfo("ejml", "EJML <pure Java>", "CPU & friends", false),
+                        layers,
+                        skipped,
+                        Optional.empty())
+                .summary();
     }
 
     /** Parses the page as XML: well-formedness is what a browser's XHTML parser would demand. */

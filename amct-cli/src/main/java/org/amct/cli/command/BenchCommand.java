@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,7 +105,7 @@ final class BenchCommand implements Callable<Integer> {
     private java.nio.file.Path reference;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         if (shapes.isEmpty() && !resnet50) {
             throw new ParameterException(
                     spec.commandLine(), "Give at least one SHAPE, or --resnet50");
@@ -255,7 +256,7 @@ final class BenchCommand implements Callable<Integer> {
         return out;
     }
 
-    private DecompositionResult resnet50() {
+    private DecompositionResult resnet50() throws IOException {
         DecompositionOptions.Builder options =
                 DecompositionOptions.builder().threads(resolvedThreads);
         if (backend != null && !"all".equals(backend)) {

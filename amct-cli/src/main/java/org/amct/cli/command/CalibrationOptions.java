@@ -131,6 +131,18 @@ final class CalibrationOptions {
         return value;
     }
 
+    /**
+     * Adds the files of {@code --calibration} and {@code --verify} to the inputs no output may
+     * replace.
+     *
+     * @param inputs the command's inputs
+     * @return {@code inputs}
+     * @throws IOException if a folder cannot be listed
+     */
+    InputPaths addInputs(InputPaths inputs) throws IOException {
+        return inputs.addData("--calibration", calibration).addData("--verify", verify);
+    }
+
     /** Whether {@code --calibration} was given. */
     boolean calibrated() {
         return !calibration.isEmpty();
@@ -195,8 +207,7 @@ final class CalibrationOptions {
      * @param threads ONNX Runtime threads
      * @param err where to say what was measured
      */
-    DataAwareFactors dataAware(
-            OnnxModel model, CalibrationData data, int threads, PrintWriter err)
+    DataAwareFactors dataAware(OnnxModel model, CalibrationData data, int threads, PrintWriter err)
             throws IOException {
         PatchStatistics statistics = PatchStatistics.collect(model, data, threads);
         err.printf(

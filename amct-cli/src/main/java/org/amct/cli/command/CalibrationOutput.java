@@ -13,8 +13,8 @@ import org.amct.calibration.CosineSearchReport;
 import org.amct.calibration.RefinementReport;
 
 /**
- * Prints the end-to-end refinement and the target-cosine search of {@code decompose}, and adds
- * them to {@code report.json} ({@code "refinement"}, {@code "target_cosine"}).
+ * Prints the end-to-end refinement and the target-cosine search of {@code decompose}, and adds them
+ * to {@code report.json} ({@code "refinement"}, {@code "target_cosine"}).
  */
 final class CalibrationOutput {
     private static final ObjectMapper MAPPER =

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.amct.api.CompressionTarget;
 import org.amct.api.DecomposedWeights;
 import org.amct.api.DecompositionOptions;
 import org.amct.api.DecompositionResult;
@@ -27,7 +28,7 @@ import org.amct.api.io.HeapShortage;
 import org.amct.api.report.HtmlReport;
 import org.amct.api.report.JsonReport;
 import org.amct.api.report.ReportContext;
-import org.amct.api.CompressionTarget;
+import org.amct.api.report.RunSummary;
 import org.amct.calibration.CalibratedDecomposition;
 import org.amct.calibration.CalibratedResult;
 import org.amct.calibration.CalibrationData;
@@ -172,12 +173,13 @@ final class DecomposeCommand implements Callable<Integer> {
                         REPORT_FILE,
                         REPORT_HTML_FILE);
         // Before the folder is touched: no output may be an input, whatever --overwrite says.
-        new InputPaths().addModel(model, onnx).checkOutputs(output, outputs);
+        calibration
+                .addInputs(new InputPaths().addModel(model, onnx).addRankFiles(ranks))
+                .checkOutputs(output, outputs);
         try (OutputFolder folder =
                 OutputFolder.prepare(output, overwrite, outputs, spec.commandLine().getErr())) {
             DecompositionOptions options = options(folder, onnx);
-            Optional<Double> targetCosine =
-                    calibration.targetCosine(options.target().isPresent());
+            Optional<Double> targetCosine = calibration.targetCosine(options.target().isPresent());
             boolean refine = calibration.refine();
             long start = System.nanoTime();
             DecompositionResult result;
@@ -214,7 +216,7 @@ final class DecomposeCommand implements Callable<Integer> {
                     spec.commandLine().getOut(),
                     onnx,
                     result,
-                    JsonReport.Totals.of(onnx.graph(), result),
+                    JsonReport.Totals.of(onnx.graph(), result.summary()),
                     seconds,
                     written);
             CalibrationOutput.print(spec.commandLine().getOut(), refinement, search);
@@ -289,7 +291,10 @@ final class DecomposeCommand implements Callable<Integer> {
         byte[] plain =
                 FoldedMarks.add(
                         JsonReport.toJson(
-                                model.getFileName().toString(), onnx.graph(), result, seconds),
+                                model.getFileName().toString(),
+                                onnx.graph(),
+                                result.summary(),
+                                seconds),
                         Set.copyOf(onnx.foldedLayers()));
         byte[] report =
                 fidelity.isPresent() || calibration.calibrated()
@@ -312,16 +317,14 @@ final class DecomposeCommand implements Callable<Integer> {
                             .commandLine(commandLine())
                             .build();
             // The info file is staged now; the report names where it will be.
-            DecompositionResult shown =
-                    new DecompositionResult(
-                            result.model(),
-                            result.changes(),
-                            result.backend(),
-                            result.layers(),
-                            result.skipped(),
-                            result.decomposeInfoFile().map(f -> output.resolve(f.getFileName())),
-                            result.totals(),
-                            result.target());
+            RunSummary summary = result.summary();
+            RunSummary shown =
+                    result.decomposeInfoFile()
+                            .map(
+                                    f ->
+                                            summary.withDecomposeInfoFile(
+                                                    output.resolve(f.getFileName())))
+                            .orElse(summary);
             HtmlReport.write(shown, context, folder.resolve(REPORT_HTML_FILE));
             if (fidelity.isPresent()) {
                 FidelityOutput.addToHtml(folder.resolve(REPORT_HTML_FILE), fidelity.get());

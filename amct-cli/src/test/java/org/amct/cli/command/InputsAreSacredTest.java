@@ -164,6 +164,108 @@ class InputsAreSacredTest {
         assertSame(before, snapshot(in()));
     }
 
+    /** A small float32 batch for the example model's input, saved under the given name. */
+    private static Path images(Path file) throws IOException {
+        return VerifyCommandTest.npy(file, new long[] {2, 3, 32, 32}, 7);
+    }
+
+    /**
+     * The forms of {@code --calibration} and {@code --verify} data: a file, {@code NAME=PATH}, and
+     * a folder whose file an output name links to.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"--calibration", "--verify"})
+    void dataNamedLikeAnOutputIsNeverReplaced(String option) throws IOException {
+        Path model = Files.copy(CliRun.EXAMPLE, in().resolve("tiny_resnet.onnx"));
+        String what = (option.equals("--verify") ? "verify" : "calibration") + " data (" + option;
+        Path data = images(in().resolve("report.json"));
+        Map<String, byte[]> before = snapshot(in());
+        for (String spec : List.of(data.toString(), "input=" + data)) {
+            CliRun run =
+                    CliRun.of(
+                            "decompose",
+                            model.toString(),
+                            "-o",
+                            in().toString(),
+                            "--overwrite",
+                            option,
+                            spec,
+                            "--threads",
+                            "1");
+            assertRefused(run, "report.json", what);
+            assertSame(before, snapshot(in()));
+        }
+        // A folder of data: an output name that links to one of its files.
+        Path chips = Files.createDirectories(temp.resolve("chips"));
+        Path chip = images(chips.resolve("a.npy"));
+        Path out = Files.createDirectories(temp.resolve("out"));
+        Files.createSymbolicLink(out.resolve("decomposed_weights.safetensors"), chip);
+        byte[] chipBytes = Files.readAllBytes(chip);
+        CliRun run =
+                CliRun.of(
+                        "decompose",
+                        model.toString(),
+                        "-o",
+                        out.toString(),
+                        "--overwrite",
+                        option,
+                        chips.toString());
+        assertRefused(run, "decomposed_weights.safetensors", what);
+        assertArrayEquals(chipBytes, Files.readAllBytes(chip));
+        assertTrue(Files.isSymbolicLink(out.resolve("decomposed_weights.safetensors")));
+        assertEquals(
+                List.of("decomposed_weights.safetensors"), List.copyOf(snapshot(out).keySet()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--calibration", "--verify"})
+    void theOutputFolderIsNeverADataFolderNorInsideOne(String option) throws IOException {
+        Path model = Files.copy(CliRun.EXAMPLE, in().resolve("tiny_resnet.onnx"));
+        Path chips = Files.createDirectories(temp.resolve("chips"));
+        images(chips.resolve("a.npy"));
+        Map<String, byte[]> before = snapshot(chips);
+        String what = (option.equals("--verify") ? "verify" : "calibration") + " data (" + option;
+        for (Path output : List.of(chips, chips.resolve("sub"), chips.resolve("sub/deeper"))) {
+            CliRun run =
+                    CliRun.of(
+                            "decompose",
+                            model.toString(),
+                            "-o",
+                            output.toString(),
+                            option,
+                            "input=" + chips);
+            assertEquals(3, run.exitCode(), run.toString());
+            String err = run.err().strip();
+            assertFalse(err.contains("\n"), run.toString());
+            assertTrue(
+                    err.startsWith("amct: error: The output folder '" + output + "' is "),
+                    run.toString());
+            assertTrue(
+                    err.contains((output.equals(chips) ? " is the " : " is inside the ") + what),
+                    run.toString());
+            assertTrue(err.contains("choose another output folder (-o)"), run.toString());
+            assertSame(before, snapshot(chips));
+        }
+    }
+
+    @Test
+    void aRankFileNamedLikeAnOutputIsNeverReplaced() throws IOException {
+        Path model = Files.copy(CliRun.EXAMPLE, in().resolve("tiny_resnet.onnx"));
+        Path ranks = Files.writeString(in().resolve("decompose_info.json"), "{\"conv1\": 16}");
+        Map<String, byte[]> before = snapshot(in());
+        CliRun run =
+                CliRun.of(
+                        "decompose",
+                        model.toString(),
+                        "-o",
+                        in().toString(),
+                        "--overwrite",
+                        "--ranks",
+                        ranks.toString());
+        assertRefused(run, "decompose_info.json", "rank file (--ranks)");
+        assertSame(before, snapshot(in()));
+    }
+
     @Test
     void twoRunsOnTheSameInputWriteTheSameModelInfoAndWeights() throws IOException {
         Path model = Files.copy(CliRun.EXAMPLE, in().resolve("tiny_resnet.onnx"));

@@ -147,8 +147,10 @@ class RefineCommandTest {
         CliRun run = decompose(out, "--calibration", images.toString(), "--target-cosine", "1");
         assertEquals(3, run.exitCode(), run.toString());
         assertTrue(
-                run.err().contains("No decomposition reaches a mean output cosine of 1.0 on the 6"
-                        + " calibration samples"),
+                run.err()
+                        .contains(
+                                "No decomposition reaches a mean output cosine of 1.0 on the 6"
+                                        + " calibration samples"),
                 run.toString());
         assertFalse(Files.exists(out.resolve("report.json")));
     }

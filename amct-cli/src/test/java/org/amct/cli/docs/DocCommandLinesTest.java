@@ -13,18 +13,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.amct.cli.command.AmctCommand;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * Every {@code ./amct ...} command line in a fenced code block of README.md, examples/README.md and
- * docs/ is parsed by the CLI's own picocli model, so that an unknown option, a missing required
- * option or parameter, or a command that does not exist fails the build instead of the reader.
- * Lines continued with a backslash are joined; leading {@code NAME=value} environment assignments,
- * a trailing {@code # comment} and anything after a pipe, {@code &&}, {@code ;} or a redirection
- * are not part of the command. Inline code spans ({@code `./amct inspect`}) name commands in prose
+ * Every {@code amct} command line in a fenced code block of every Markdown page of the repository
+ * (README.md, examples/README.md, docs/ and any other; build output and dot-folders aside) is
+ * parsed by the CLI's own picocli model, so that an unknown option, a missing required option or
+ * parameter, or a command that does not exist fails the build instead of the reader. A command line
+ * starts with {@code ./amct}, with {@code amct} or with a path ending in {@code bin/amct} (the
+ * release). Lines continued with a backslash are joined; leading {@code NAME=value} environment
+ * assignments, a trailing {@code # comment} and anything after a pipe, {@code &&}, {@code ;} or a
+ * redirection are not part of the command; in a synopsis, optional parts in brackets ({@code
+ * [--samples N]}) are left out. Inline code spans ({@code `./amct inspect`}) name commands in prose
  * and are not parsed.
  */
 class DocCommandLinesTest {
@@ -36,18 +38,22 @@ class DocCommandLinesTest {
         }
     }
 
-    /** README.md and every Markdown page under docs/, seen from the module's folder. */
+    /** Every Markdown page of the repository, seen from the module's folder. */
     private static List<Path> pages() throws IOException {
-        List<Path> pages =
-                new ArrayList<>(
-                        List.of(
-                                Path.of("..", "README.md"),
-                                Path.of("..", "examples", "README.md")));
-        try (Stream<Path> docs = Files.walk(Path.of("..", "docs"))) {
-            docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
-        }
-        return pages;
+        return DocBuildClaimsTest.pages();
     }
+
+    /** Whether a word runs amct: {@code ./amct}, {@code amct} or a path ending in bin/amct. */
+    static boolean isAmct(String word) {
+        return word.equals("./amct") || word.equals("amct") || word.endsWith("bin/amct");
+    }
+
+    private static final java.util.regex.Pattern MENTIONS_AMCT =
+            java.util.regex.Pattern.compile("(^|[\\s/])amct(\\s|$)");
+
+    /** A synopsis's optional parts, {@code [--samples N]}: no quotes or nested brackets inside. */
+    private static final java.util.regex.Pattern OPTIONAL =
+            java.util.regex.Pattern.compile("\\s\\[-[^\\]\\[\'\"]*\\]");
 
     /** The command lines of one page's fenced code blocks. */
     static List<Found> commandLines(Path page, List<String> lines) {
@@ -59,7 +65,7 @@ class DocCommandLinesTest {
                 fenced = !fenced;
                 continue;
             }
-            if (!fenced || !line.contains("./amct")) {
+            if (!fenced || !MENTIONS_AMCT.matcher(line).find()) {
                 continue;
             }
             int first = i;
@@ -69,10 +75,19 @@ class DocCommandLinesTest {
                 joined.setLength(0);
                 joined.append(kept, 0, kept.length() - 1).append(' ').append(lines.get(++i));
             }
-            List<String> words = words(joined.toString());
-            int start = words.indexOf("./amct");
-            if (start < 0) {
-                continue; // ./amct inside a longer word, for example a path in prose
+            List<String> words = words(OPTIONAL.matcher(joined).replaceAll(""));
+            int start = 0;
+            while (start < words.size() && !isAmct(words.get(start))) {
+                start++;
+            }
+            if (start == words.size()) {
+                continue; // amct inside a longer word, for example a path
+            }
+            boolean onlyVariablesBefore =
+                    words.subList(0, start).stream()
+                            .allMatch(w -> w.matches("[A-Z_][A-Z0-9_]*=.*"));
+            if (!onlyVariablesBefore && !words.get(start).equals("./amct")) {
+                continue; // "amct" as an argument of another command, for example
             }
             for (String word : words.subList(0, start)) {
                 assertTrue(
@@ -182,6 +197,23 @@ class DocCommandLinesTest {
         assertEquals(
                 List.of("apply", "m.onnx", "--info", "i.json", "-o", "out"), found.get(0).args());
         assertEquals(2, found.get(0).line());
+        // The other spellings of the command, a synopsis, and words that only contain "amct".
+        List<Found> more =
+                commandLines(
+                        Path.of("page.md"),
+                        List.of(
+                                "```text",
+                                "amct verify A.onnx B.onnx --inputs PATH [--min-cosine C] [--runs N]",
+                                "amct-0.1.0/bin/amct backends",
+                                "tar -xzf amct-0.1.0.tar.gz",
+                                "amct: error: The model 'x' does not exist",
+                                "cd amct && mvn verify",
+                                "```"));
+        assertEquals(
+                List.of(
+                        List.of("verify", "A.onnx", "B.onnx", "--inputs", "PATH"),
+                        List.of("backends")),
+                more.stream().map(Found::args).toList());
         // The kinds of mistake the docs test exists for.
         assertThrows(
                 CommandLine.ParameterException.class,

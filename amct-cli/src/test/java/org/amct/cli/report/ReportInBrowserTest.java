@@ -109,7 +109,7 @@ class ReportInBrowserTest {
         assertEquals(50, result.layers().size());
         Path file = temp.resolve("fifty.html");
         HtmlReport.write(
-                result,
+                result.summary(),
                 ReportContext.builder()
                         .model("fifty.onnx")
                         .version("test")

@@ -55,7 +55,7 @@ final class JavaGuide {
                     layer.relativeError());
         }
         result.skipped().forEach(s -> out.println("unchanged " + s.name() + ": " + s.reason()));
-        HtmlReport.write(result, dir.resolve("report.html"));
+        HtmlReport.write(result.summary(), dir.resolve("report.html"));
         // end::report[]
         return result;
     }

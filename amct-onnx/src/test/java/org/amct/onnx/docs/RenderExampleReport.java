@@ -31,6 +31,6 @@ public final class RenderExampleReport {
                 TensorDecompose.autoDecomposition(onnx.graph(), DecompositionOptions.defaults());
         Path folder = report.toAbsolutePath().getParent();
         Files.createDirectories(folder);
-        HtmlReport.write(result, report);
+        HtmlReport.write(result.summary(), report);
     }
 }

@@ -36,7 +36,7 @@ public final class Compress {
                         .commandLine("Compress " + String.join(" ", args))
                         .fact("Target", "about a third of the Conv2d weights")
                         .build();
-        HtmlReport.write(result, context, out.resolve("report.html"));
+        HtmlReport.write(result.summary(), context, out.resolve("report.html"));
         for (LayerReport layer : result.layers()) {
             System.out.printf(
                     "%s: rank %d, %d -> %d parameters%n",
