@@ -260,7 +260,10 @@ public final class CalibratedDecomposition {
                     CosineSearch.search(
                             space, targetCosine, cosineMeasure, byCosine, cosine.samples());
             return new CalibratedResult(
-                    space.finish(found.ranks(), Optional.of(found.target())),
+                    space.finish(
+                            found.ranks(),
+                            Optional.of(found.target()),
+                            "target-cosine:" + targetCosine),
                     statistics,
                     Optional.empty(),
                     Optional.of(found.report()));

@@ -115,7 +115,7 @@ public final class OrtModel implements AutoCloseable {
      * @return the loaded model
      * @throws InferenceException if ONNX Runtime cannot load it or an input has an unsupported type
      */
-    public static OrtModel open(byte[] model, String name, int threads) {
+    public static OrtModel fromBytes(byte[] model, String name, int threads) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(name, "name");
         return open(

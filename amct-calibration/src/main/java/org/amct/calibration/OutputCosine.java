@@ -127,7 +127,7 @@ public final class OutputCosine implements CandidateScore {
         double[] sums = new double[outputs.size()];
         long counted = 0;
         String name = "candidate " + candidate.ranks().size() + " layers decomposed";
-        try (OrtModel ort = OrtModel.open(candidate.onnx(), name, threads)) {
+        try (OrtModel ort = OrtModel.fromBytes(candidate.onnx(), name, threads)) {
             candidate.release();
             Iterator<Map<String, Tensor>> it = batches.iterator();
             for (Map<String, OrtModel.Output> want : expected) {

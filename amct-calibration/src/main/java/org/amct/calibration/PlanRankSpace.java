@@ -86,16 +86,17 @@ final class PlanRankSpace implements RankSpace, AutoCloseable {
 
     @Override
     public DecompositionResult finish(Map<String, Integer> ranks) {
-        return finish(ranks, Optional.empty());
+        return finish(ranks, Optional.empty(), "");
     }
 
     /**
      * The chosen model: labelled with the options' target or the one given (its report added here,
      * since the plan's options do not have it), and its info file written when asked for.
      */
-    DecompositionResult finish(Map<String, Integer> ranks, Optional<CompressionTarget> chosen) {
+    DecompositionResult finish(
+            Map<String, Integer> ranks, Optional<CompressionTarget> chosen, String label) {
         DecompositionResult result =
-                chosen.isPresent() ? plan.build(ranks, chosen.get().toString()) : plan.build(ranks);
+                chosen.isPresent() ? plan.build(ranks, label) : plan.build(ranks);
         if (chosen.isPresent()) {
             CompressionTarget target = chosen.get();
             long before = plan.before(target.measure());

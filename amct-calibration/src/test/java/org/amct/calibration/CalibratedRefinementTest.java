@@ -121,7 +121,7 @@ class CalibratedRefinementTest {
         CandidateScore score =
                 candidate -> {
                     if (calls.incrementAndGet() == 1) {
-                        try (OrtModel ort = OrtModel.open(candidate.onnx(), "callback", 1)) {
+                        try (OrtModel ort = OrtModel.fromBytes(candidate.onnx(), "callback", 1)) {
                             assertEquals(List.of("logits"), ort.outputNames());
                         }
                     }
@@ -166,7 +166,8 @@ class CalibratedRefinementTest {
         OnnxModel model = OnnxModel.read(EXAMPLE);
         Map<String, org.amct.api.graph.Tensor> batch = data.iterator().next();
         try (OrtModel file = OrtModel.open(EXAMPLE, 1);
-                OrtModel memory = OrtModel.open(model.toByteArray(model.graph()), "in memory", 1)) {
+                OrtModel memory =
+                        OrtModel.fromBytes(model.toByteArray(model.graph()), "in memory", 1)) {
             assertEquals(file.inputs(), memory.inputs());
             assertArrayEquals(
                     file.run(batch, java.util.Set.of()).get("logits").values(),

@@ -97,7 +97,7 @@ class CalibrationGuideTest {
 
     /** A stand-in for a user's metric: the model's outputs on their labelled data. */
     private static double myValidationAccuracy(byte[] onnx) {
-        try (OrtModel ort = OrtModel.open(onnx, "validation", 1)) {
+        try (OrtModel ort = OrtModel.fromBytes(onnx, "validation", 1)) {
             return -ort.inputs().size() * onnx.length; // smaller models score higher here
         }
     }
