@@ -45,6 +45,7 @@ public final class CalibratedDecomposition {
     private final Iterable<Map<String, Tensor>> calibration;
     private final DecompositionOptions options;
     private final boolean dataAware;
+    private final double damping;
     private final boolean refine;
     private final int refineSamples;
     private final double targetCosine;
@@ -57,6 +58,7 @@ public final class CalibratedDecomposition {
         this.calibration = b.calibration;
         this.options = b.options;
         this.dataAware = b.dataAware;
+        this.damping = b.damping;
         this.refine = b.refine;
         this.refineSamples = b.refineSamples;
         this.targetCosine = b.targetCosine;
@@ -82,6 +84,7 @@ public final class CalibratedDecomposition {
         private final Iterable<Map<String, Tensor>> calibration;
         private DecompositionOptions options = DecompositionOptions.defaults();
         private boolean dataAware = true;
+        private double damping = DataAwareFactors.DEFAULT_DAMPING;
         private boolean refine = true;
         private int refineSamples = DEFAULT_REFINE_SAMPLES;
         private double targetCosine = Double.NaN;
@@ -116,6 +119,22 @@ public final class CalibratedDecomposition {
          */
         public Builder dataAware(boolean value) {
             this.dataAware = value;
+            return this;
+        }
+
+        /**
+         * The damping {@code delta} of the measured moments ({@link DataAwareFactors#damping()}),
+         * {@link DataAwareFactors#DEFAULT_DAMPING} by default.
+         *
+         * @param value {@code delta}, finite and {@code > 0}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code value} is not finite and positive
+         */
+        public Builder damping(double value) {
+            if (!(value > 0) || !Double.isFinite(value)) {
+                throw new IllegalArgumentException("damping must be finite and > 0, got " + value);
+            }
+            this.damping = value;
             return this;
         }
 
@@ -229,7 +248,7 @@ public final class CalibratedDecomposition {
         if (dataAware) {
             PatchStatistics s = PatchStatistics.collect(model, calibration, threads);
             statistics = Optional.of(s);
-            base = withDataAware(options, DataAwareFactors.of(s));
+            base = withDataAware(options, new DataAwareFactors(s, damping));
         }
         boolean searching = !Double.isNaN(targetCosine);
         if (!searching && (options.target().isEmpty() || !refine)) {

@@ -65,6 +65,28 @@ final class CalibrationOptions {
                             + " verify'), also in report.json.")
     private List<String> verify = new ArrayList<>();
 
+    private double damping = DataAwareFactors.DEFAULT_DAMPING;
+
+    @Option(
+            names = "--damping",
+            paramLabel = "DELTA",
+            description =
+                    "With --calibration: the damping of the measured input moments, S + DELTA *"
+                            + " mean(diag S) * I (default "
+                            + DataAwareFactors.DEFAULT_DAMPING
+                            + "; smaller fits the calibration data more closely, larger stays"
+                            + " closer to the weight-space factors).")
+    void damping(double value) {
+        if (!(value > 0) || !Double.isFinite(value)) {
+            throw new ParameterException(
+                    spec.commandLine(), "--damping must be finite and > 0, got " + value);
+        }
+        damping = value;
+        dampingGiven = true;
+    }
+
+    private boolean dampingGiven;
+
     private Double minCosine;
 
     @Option(
@@ -143,6 +165,11 @@ final class CalibrationOptions {
         return inputs.addData("--calibration", calibration).addData("--verify", verify);
     }
 
+    /** {@code --damping}, or the default. */
+    double damping() {
+        return damping;
+    }
+
     /** Whether {@code --calibration} was given. */
     boolean calibrated() {
         return !calibration.isEmpty();
@@ -170,6 +197,11 @@ final class CalibrationOptions {
 
     /** Whether the refinement runs: with calibration data and a budget, unless --no-refine. */
     boolean refine() {
+        if (dampingGiven && calibration.isEmpty()) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--damping needs --calibration PATH (it damps the moments measured on it)");
+        }
         if ((noRefine || refineSamples != null) && calibration.isEmpty()) {
             throw new ParameterException(
                     spec.commandLine(),
@@ -217,7 +249,7 @@ final class CalibrationOptions {
                 statistics.samples(),
                 statistics.seconds());
         err.flush();
-        return DataAwareFactors.of(statistics);
+        return new DataAwareFactors(statistics, damping);
     }
 
     /**

@@ -303,7 +303,8 @@ final class DecomposeCommand implements Callable<Integer> {
                                         plain,
                                         fidelity.orElse(null),
                                         minCosine,
-                                        calibration.calibrated()),
+                                        calibration.calibrated(),
+                                        calibration.damping()),
                                 refinement,
                                 search)
                         : plain;

@@ -2,6 +2,7 @@ package org.amct.cli.command;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,6 +90,34 @@ class RefineCommandTest {
                 totals.get("params_after").asLong()
                         <= (long) Math.floor(0.5 * totals.get("params_before").asLong()),
                 totals.toString());
+    }
+
+    @Test
+    void theDampingIsUsedAndReported() throws IOException {
+        Map<String, Double> byDefault = relativeErrors("default");
+        Map<String, Double> explicit = relativeErrors("ten", "--damping", "10");
+        Map<String, Double> light = relativeErrors("light", "--damping", "0.001");
+        assertEquals(byDefault, explicit);
+        assertEquals(byDefault.keySet(), light.keySet());
+        assertNotEquals(byDefault, light);
+        JsonNode report = JSON.readTree(folder.resolve("light").resolve("report.json").toFile());
+        assertEquals(0.001, report.get("damping").asDouble());
+        assertEquals("data-aware", report.get("factors").asText());
+    }
+
+    /** Each layer's relative weight error after a calibrated decomposition at AMCT's ranks. */
+    private Map<String, Double> relativeErrors(String name, String... more) throws IOException {
+        Path out = folder.resolve(name);
+        List<String> args = new ArrayList<>(List.of("--calibration", images.toString()));
+        args.addAll(List.of(more));
+        CliRun run = decompose(out, args.toArray(String[]::new));
+        assertEquals(0, run.exitCode(), run.toString());
+        Map<String, Double> errors = new java.util.TreeMap<>();
+        for (JsonNode layer : JSON.readTree(out.resolve("report.json").toFile()).get("layers")) {
+            errors.put(layer.get("name").asText(), layer.get("rel_error").asDouble());
+        }
+        assertFalse(errors.isEmpty(), run.toString());
+        return errors;
     }
 
     @Test
@@ -185,5 +215,13 @@ class RefineCommandTest {
                         "--refine-samples",
                         "0");
         assertEquals(2, samples.exitCode(), samples.toString());
+        CliRun damping = decompose(folder.resolve("f"), "--damping", "10");
+        assertEquals(2, damping.exitCode(), damping.toString());
+        assertTrue(damping.err().contains("--damping needs --calibration PATH"), damping.err());
+        CliRun zero =
+                decompose(
+                        folder.resolve("g"), "--calibration", images.toString(), "--damping", "0");
+        assertEquals(2, zero.exitCode(), zero.toString());
+        assertTrue(zero.err().contains("--damping must be finite and > 0, got 0.0"), zero.err());
     }
 }
