@@ -93,7 +93,7 @@ class DecompositionPlanTest {
             plain = weights.allocate(target);
         }
         try (DecompositionPlan whitened =
-                plan(model, options().dataAware(DataAwareFactors.of(anisotropic())))) {
+                plan(model, options().dataAware(new DataAwareFactors(anisotropic(), 0.01)))) {
             assertTrue(whitened.layers().stream().allMatch(DecompositionPlan.Layer::whitened));
             Map<String, Integer> aware = whitened.allocate(target);
             assertEquals(plain.keySet(), aware.keySet(), "the same layers are allocated");
@@ -184,7 +184,7 @@ class DecompositionPlanTest {
     void atFullRankTheWhitenedFactorsAreExact() {
         ModelGraph model = RankPoliciesTest.generated(24);
         try (DecompositionPlan plan =
-                plan(model, options().dataAware(DataAwareFactors.of(anisotropic())))) {
+                plan(model, options().dataAware(new DataAwareFactors(anisotropic(), 0.01)))) {
             Map<String, Integer> full = new LinkedHashMap<>();
             plan.layers().forEach(layer -> full.put(layer.name(), layer.fullRank()));
             DecompositionResult result = plan.build(full);
@@ -200,7 +200,7 @@ class DecompositionPlanTest {
     void buildsTruncateTheKeptFactorizationsRepeatablyAtAnyRanks() {
         ModelGraph model = RankPoliciesTest.generated(25);
         try (DecompositionPlan plan =
-                plan(model, options().dataAware(DataAwareFactors.of(anisotropic())))) {
+                plan(model, options().dataAware(new DataAwareFactors(anisotropic(), 0.01)))) {
             Map<String, Integer> ranks = plan.allocate(CompressionTarget.params(FRACTION));
             DecompositionResult first = plan.build(ranks);
             Map<String, Integer> other = new LinkedHashMap<>();

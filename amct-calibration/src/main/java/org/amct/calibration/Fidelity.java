@@ -93,19 +93,19 @@ public final class Fidelity {
         if (!missing.isEmpty()) {
             throw new InferenceException(
                     "Model '"
-                            + b.file()
+                            + b.source()
                             + "' lacks output(s) "
                             + missing
                             + " of '"
-                            + a.file()
+                            + a.source()
                             + "'; compare a decomposed model with its own original");
         }
         if (!a.inputs().equals(b.inputs())) {
             throw new InferenceException(
                     "Models '"
-                            + a.file()
+                            + a.source()
                             + "' and '"
-                            + b.file()
+                            + b.source()
                             + "' take different inputs: "
                             + a.inputs()
                             + " vs "
@@ -137,6 +137,29 @@ public final class Fidelity {
         } finally {
             feeds.values().forEach(OnnxTensor::close);
         }
+    }
+
+    /**
+     * The cosine similarity of one sample's output vectors, the figure every fidelity and score in
+     * this module is built from: {@code a . b / (|a| |b|)} over the elements {@code [from, to)}; 1
+     * when both are zero.
+     *
+     * @param a the original's output
+     * @param b the decomposed model's output
+     * @param from the sample's first element
+     * @param to past its last element
+     * @return the cosine, in {@code [-1, 1]}
+     */
+    static double cosine(double[] a, double[] b, int from, int to) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = from; i < to; i++) {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+        return na == 0 && nb == 0 ? 1.0 : dot / Math.sqrt(Math.max(na * nb, Double.MIN_NORMAL));
     }
 
     static double median(double[] values) {
@@ -181,16 +204,12 @@ public final class Fidelity {
             double[] a = want.values();
             double[] b = got.values();
             for (int s = 0; s < n; s++) {
-                double dot = 0;
                 double na = 0;
-                double nb = 0;
                 double diff = 0;
                 int bestA = 0;
                 int bestB = 0;
                 for (int i = s * width; i < (s + 1) * width; i++) {
-                    dot += a[i] * b[i];
                     na += a[i] * a[i];
-                    nb += b[i] * b[i];
                     double d = b[i] - a[i];
                     diff += d * d;
                     maxAbs = Math.max(maxAbs, Math.abs(d));
@@ -201,10 +220,7 @@ public final class Fidelity {
                         bestB = i - s * width;
                     }
                 }
-                double cosine =
-                        na == 0 && nb == 0
-                                ? 1.0
-                                : dot / Math.sqrt(Math.max(na * nb, Double.MIN_NORMAL));
+                double cosine = cosine(a, b, s * width, (s + 1) * width);
                 double relative =
                         na == 0
                                 ? (diff == 0 ? 0.0 : Double.POSITIVE_INFINITY)

@@ -34,7 +34,7 @@ import org.amct.api.graph.Tensor;
  * memory.
  */
 public final class OrtModel implements AutoCloseable {
-    private final Path file;
+    private final String file;
     private final OrtEnvironment env;
     private final OrtSession session;
     private final List<ModelInput> inputs;
@@ -58,7 +58,7 @@ public final class OrtModel implements AutoCloseable {
         }
     }
 
-    private OrtModel(Path file, OrtEnvironment env, OrtSession session, List<ModelInput> inputs) {
+    private OrtModel(String file, OrtEnvironment env, OrtSession session, List<ModelInput> inputs) {
         this.file = file;
         this.env = env;
         this.session = session;
@@ -98,6 +98,44 @@ public final class OrtModel implements AutoCloseable {
         if (!Files.isReadable(file)) {
             throw new AccessDeniedException(file.toString(), null, "cannot be read");
         }
+        return open(
+                file.toString(),
+                threads,
+                level,
+                (env, options) -> env.createSession(file.toString(), options));
+    }
+
+    /**
+     * Loads a model from the bytes of an {@code .onnx} file with every tensor inline (for example
+     * {@link org.amct.onnx.OnnxModel#toByteArray}), without touching the disk.
+     *
+     * @param model the serialized model
+     * @param name what messages call it
+     * @param threads intra-op threads; 0 means ONNX Runtime's default (all cores)
+     * @return the loaded model
+     * @throws InferenceException if ONNX Runtime cannot load it or an input has an unsupported type
+     */
+    public static OrtModel fromBytes(byte[] model, String name, int threads) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(name, "name");
+        return open(
+                name,
+                threads,
+                OrtSession.SessionOptions.OptLevel.ALL_OPT,
+                (env, options) -> env.createSession(model, options));
+    }
+
+    /** Creates a session from a file or from bytes. */
+    private interface SessionSource {
+        OrtSession create(OrtEnvironment env, OrtSession.SessionOptions options)
+                throws OrtException;
+    }
+
+    private static OrtModel open(
+            String name,
+            int threads,
+            OrtSession.SessionOptions.OptLevel level,
+            SessionSource source) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             if (threads > 0) {
@@ -105,20 +143,20 @@ public final class OrtModel implements AutoCloseable {
             }
             options.setInterOpNumThreads(1);
             options.setOptimizationLevel(level);
-            OrtSession session = env.createSession(file.toString(), options);
+            OrtSession session = source.create(env, options);
             try {
-                return new OrtModel(file, env, session, describeInputs(file, session));
+                return new OrtModel(name, env, session, describeInputs(name, session));
             } catch (RuntimeException e) {
                 session.close();
                 throw e;
             }
         } catch (OrtException e) {
             throw new InferenceException(
-                    "ONNX Runtime cannot load model '" + file + "': " + e.getMessage(), e);
+                    "ONNX Runtime cannot load model '" + name + "': " + e.getMessage(), e);
         }
     }
 
-    private static List<ModelInput> describeInputs(Path file, OrtSession session)
+    private static List<ModelInput> describeInputs(String file, OrtSession session)
             throws OrtException {
         List<ModelInput> inputs = new ArrayList<>();
         for (Map.Entry<String, NodeInfo> entry : session.getInputInfo().entrySet()) {
@@ -139,7 +177,7 @@ public final class OrtModel implements AutoCloseable {
         return List.copyOf(inputs);
     }
 
-    private static DType dtype(Path file, String name, OnnxJavaType type) {
+    private static DType dtype(String file, String name, OnnxJavaType type) {
         return switch (type) {
             case FLOAT -> DType.FLOAT32;
             case DOUBLE -> DType.FLOAT64;
@@ -161,11 +199,11 @@ public final class OrtModel implements AutoCloseable {
     }
 
     /**
-     * The model file.
+     * What messages call the model.
      *
-     * @return the path as loaded
+     * @return the path as loaded, or the name given to a model loaded from bytes
      */
-    public Path file() {
+    public String source() {
         return file;
     }
 

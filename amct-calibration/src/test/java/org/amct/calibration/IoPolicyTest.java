@@ -49,7 +49,8 @@ class IoPolicyTest {
                         CalibrationData.class,
                         OrtModel.class,
                         PatchStatistics.class,
-                        Fidelity.class)) {
+                        Fidelity.class,
+                        OutputCosine.class)) {
             for (Method method : type.getDeclaredMethods()) {
                 if (!Modifier.isPublic(method.getModifiers())) {
                     continue;

@@ -79,6 +79,51 @@ final class ExternalDataWriter {
         LOG.debug("Tensor data of '{}' ({} bytes) written to '{}'", target, total, dataName);
     }
 
+    /**
+     * The model as one protobuf message with every tensor inline (data the original kept outside is
+     * read from its folder), for an inference engine that loads models from memory.
+     *
+     * @throws ModelFormatException if the tensors would not fit in one protobuf message
+     */
+    byte[] toByteArray(ModelProto model) throws IOException {
+        ModelProto inlined = inlineConstantNodes(model);
+        List<TensorProto> initializers = inlined.getGraph().getInitializerList();
+        long total = initializers.stream().mapToLong(TensorCodec::dataBytes).sum();
+        if (total > options.externalDataThreshold()) {
+            throw new ModelFormatException(
+                    "ONNX file '"
+                            + source
+                            + "': its tensors ("
+                            + total
+                            + " bytes) do not fit in one in-memory model of at most "
+                            + options.externalDataThreshold()
+                            + " bytes of tensors; write it to a file instead");
+        }
+        if (initializers.stream().anyMatch(GraphNames::isExternal)) {
+            List<TensorProto> rewritten = new ArrayList<>();
+            for (TensorProto tensor : initializers) {
+                rewritten.add(
+                        GraphNames.isExternal(tensor)
+                                ? tensor.toBuilder()
+                                        .clearExternalData()
+                                        .clearDataLocation()
+                                        .setRawData(
+                                                com.google.protobuf.ByteString.copyFrom(
+                                                        bytesOf(tensor)))
+                                        .build()
+                                : tensor);
+            }
+            inlined =
+                    inlined.toBuilder()
+                            .setGraph(
+                                    inlined.getGraph().toBuilder()
+                                            .clearInitializer()
+                                            .addAllInitializer(rewritten))
+                            .build();
+        }
+        return inlined.toByteArray();
+    }
+
     private void externalize(
             List<TensorProto> initializers,
             String dataName,

@@ -609,6 +609,30 @@ public final class OnnxModel {
     }
 
     /**
+     * The model as {@link #write(ModelGraph, Path)} would write it, as the bytes of one {@code
+     * .onnx} file with every tensor inline (also those the original kept in external data), for an
+     * inference engine that loads models from memory: nothing touches the disk.
+     *
+     * @param model {@link #graph()}, decomposed or restructured and reloaded
+     * @return the serialized model
+     * @throws IOException if the original's external data cannot be read
+     * @throws ModelFormatException if the tensors exceed {@link
+     *     OnnxWriteOptions#DEFAULT_EXTERNAL_DATA_THRESHOLD} (a protobuf message holds at most 2
+     *     GiB): write such a model to a file
+     * @throws org.amct.api.exception.ModelMismatchException if {@code model} does not come from
+     *     this file's graph
+     */
+    public byte[] toByteArray(ModelGraph model) throws IOException {
+        Objects.requireNonNull(model, "model");
+        ModelProto rewritten =
+                new OnnxWriter(proto, sites, file.toString())
+                        .rewrite(model, Map.of(), this.parameters.tensors());
+        Path folder = file.toAbsolutePath().getParent();
+        return new ExternalDataWriter(folder, file.toString(), OnnxWriteOptions.defaults())
+                .toByteArray(rewritten);
+    }
+
+    /**
      * Writes a copy of the model for collecting calibration statistics: besides its own outputs
      * (first, unchanged), for each layer in {@code extractors} it outputs the float64 sum of the
      * outer products of that layer's input patches over one run ({@code Y Y^T}, {@code Y} the

@@ -70,6 +70,20 @@ public interface ComputeBackend extends AutoCloseable {
     long workspaceBytes(int rows, int cols);
 
     /**
+     * Whether {@link #factorize(MatrixSource)} reads {@code A} a block of columns at a time and
+     * never holds it whole as float64 (nor keeps it after {@link Factorization#truncate}): then a
+     * caller's memory estimate leaves out the {@code 8 n m} bytes of a materialized {@code A}, and
+     * {@link #workspaceBytes} counts the backend's own staging blocks instead. The default is
+     * {@code false}, which is right for any backend that keeps the default {@link
+     * #factorize(MatrixSource)} (it materializes the matrix).
+     *
+     * @return {@code true} if {@code A} is streamed
+     */
+    default boolean streamsMatrix() {
+        return false;
+    }
+
+    /**
      * Whether several threads may call {@link #factorize} at once on this instance.
      *
      * @return {@code true} if concurrent calls are allowed

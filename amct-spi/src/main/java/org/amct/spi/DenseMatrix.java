@@ -1,5 +1,6 @@
 package org.amct.spi;
 
+import java.nio.DoubleBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -123,6 +124,24 @@ public final class DenseMatrix implements MatrixSource {
         }
         for (int i = 0; i < rows; i++) {
             System.arraycopy(data, i * cols + first, target, i * count, count);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IndexOutOfBoundsException if the columns or the target are out of range
+     */
+    @Override
+    public void readColumns(int first, int count, DoubleBuffer target) {
+        Objects.checkFromIndexSize(first, count, cols);
+        Objects.checkFromIndexSize(0, rows * count, target.limit());
+        if (count == cols) {
+            target.put(0, data, 0, rows * cols);
+            return;
+        }
+        for (int i = 0; i < rows; i++) {
+            target.put(i * count, data, i * cols + first, count);
         }
     }
 

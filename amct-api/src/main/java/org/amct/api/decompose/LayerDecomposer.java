@@ -136,9 +136,9 @@ public final class LayerDecomposer {
      */
     public static Opened open(String name, Conv2d conv, ComputeBackend backend) {
         long start = System.nanoTime();
-        checkFinite(name, conv);
         Unfolding unfolding = Unfolding.of(conv);
         UnfoldedWeight a = unfolding.source(conv.weight());
+        checkFinite(name, conv, a);
         Factorization factorization;
         try {
             factorization = backend.factorize((MatrixSource) a);
@@ -179,9 +179,9 @@ public final class LayerDecomposer {
     public static Opened openWhitened(
             String name, Conv2d conv, ComputeBackend backend, double[] moments, double damping) {
         long start = System.nanoTime();
-        checkFinite(name, conv);
         Unfolding unfolding = Unfolding.of(conv);
         UnfoldedWeight a = unfolding.source(conv.weight());
+        checkFinite(name, conv, a);
         boolean rowSide = !unfolding.mode().swapsChannels();
         int d = checkMoments(name, unfolding, moments);
         double[] l = Whitening.dampedCholesky(name, moments, d, damping);
@@ -449,10 +449,11 @@ public final class LayerDecomposer {
     }
 
     /**
-     * The bytes decomposing a layer needs at its peak: the float64 unfolding, the backend's
-     * workspace on the heap, and the two factors ({@code P}, {@code P^T A}, their float64 copies as
-     * weights, and for a dtype narrower than float64 their rounded copies) at the largest rank the
-     * rule can give ({@code n/4 + 16}, or {@code n} at full rank).
+     * The bytes decomposing a layer needs at its peak: the float64 unfolding (unless the backend
+     * streams it, {@link ComputeBackend#streamsMatrix()}), the backend's workspace on the heap, and
+     * the two factors ({@code P}, {@code P^T A}, their float64 copies as weights, and for a dtype
+     * narrower than float64 their rounded copies) at the largest rank the rule can give ({@code n/4
+     * + 16}, or {@code n} at full rank).
      *
      * @param conv an eligible layer
      * @param backend the backend that will factorize it
@@ -484,7 +485,9 @@ public final class LayerDecomposer {
         // P and P^T A, their copies as weights, and for a narrower dtype their rounded copies.
         long copies = dtype == DType.FLOAT64 ? 2 : 3;
         long factors = copies * 8L * rank * (n + m);
-        return 8L * n * m + backend.workspaceBytes((int) n, (int) m) + factors;
+        // A backend that streams A reads it a block at a time (its blocks are in its workspace).
+        long matrix = backend.streamsMatrix() ? 0 : 8L * n * m;
+        return matrix + backend.workspaceBytes((int) n, (int) m) + factors;
     }
 
     /**
@@ -508,9 +511,9 @@ public final class LayerDecomposer {
      * @throws DecompositionException if the weight holds NaN or infinity, or the backend fails
      */
     public static int rankOf(String name, Conv2d conv, ComputeBackend backend) {
-        checkFinite(name, conv);
         Unfolding unfolding = Unfolding.of(conv);
         UnfoldedWeight a = unfolding.source(conv.weight());
+        checkFinite(name, conv, a);
         try (Factorization factorization = backend.factorize((MatrixSource) a)) {
             double[] s = factorization.singularValues();
             checkSpectrum(name, s, unfolding, backend);
@@ -534,16 +537,19 @@ public final class LayerDecomposer {
         }
     }
 
-    /** NaN or infinity in the weight or the bias would be carried into the decomposed layers. */
-    private static void checkFinite(String name, Conv2d conv) {
-        checkFinite(name, "weight", conv.weight());
+    /**
+     * NaN or infinity in the weight or the bias would be carried into the decomposed layers. The
+     * weight's first bad element is known from the unfolding's one pass over it.
+     */
+    private static void checkFinite(String name, Conv2d conv, UnfoldedWeight a) {
+        checkFinite(name, "weight", conv.weight(), a.firstNonFiniteIndex());
         if (conv.bias().isPresent()) {
-            checkFinite(name, "bias", conv.bias().get());
+            Tensor bias = conv.bias().get();
+            checkFinite(name, "bias", bias, bias.firstNonFiniteIndex());
         }
     }
 
-    private static void checkFinite(String name, String what, Tensor weight) {
-        long bad = weight.firstNonFiniteIndex();
+    private static void checkFinite(String name, String what, Tensor weight, long bad) {
         if (bad >= 0) {
             throw new DecompositionException(
                     "Layer "

@@ -1,5 +1,6 @@
 package org.amct.api.decompose;
 
+import java.nio.DoubleBuffer;
 import java.util.Objects;
 import org.amct.api.graph.Tensor;
 import org.amct.spi.MatrixSource;
@@ -115,23 +116,59 @@ public final class UnfoldedWeight implements MatrixSource {
 
     @Override
     public void readColumns(int first, int count, double[] target) {
-        int rows = rows();
         Objects.checkFromIndexSize(first, count, cols());
-        Objects.checkFromIndexSize(0, rows * count, target.length);
+        Objects.checkFromIndexSize(0, rows() * count, target.length);
+        read(first, count, DoubleBuffer.wrap(target));
+    }
+
+    /**
+     * {@inheritDoc} Each element is written once, straight from the weight (no staging array of the
+     * block).
+     */
+    @Override
+    public void readColumns(int first, int count, DoubleBuffer target) {
+        Objects.checkFromIndexSize(first, count, cols());
+        Objects.checkFromIndexSize(0, Math.multiplyExact(rows(), count), target.limit());
+        read(first, count, target);
+    }
+
+    /** The doubles of weight read at once (a tile of runs of kernels): 512 KiB. */
+    private static final int TILE_ELEMENTS = 1 << 16;
+
+    /**
+     * Writes the block row by row: for each row {@code (j, p)} its columns {@code (i, q)} are
+     * gathered from a tile of the weight (read in storage order, in its dtype, then widened) into
+     * one segment, which is copied into the target in one piece.
+     */
+    private void read(int first, int count, DoubleBuffer target) {
         if (count == 0) {
             return;
         }
         int s1 = unfolding.s1();
+        int s2 = unfolding.s2();
         int s3 = unfolding.s3();
         int firstI = first / s3;
         int lastI = (first + count - 1) / s3;
+        // the weight's (h, w) is (p, q), or (q, p) when the kernel axes are swapped
+        boolean swapsKernel = unfolding.mode().swapsKernel();
+        int pStride = swapsKernel ? 1 : kernelWidth;
+        int qStride = swapsKernel ? kernelWidth : 1;
+        double[] segment = new double[count];
         if (!unfolding.mode().swapsChannels()) {
-            // i = output channel: its kernels for every j (= input channel) are one run
-            double[] run = new double[s1 * kernel];
-            for (int i = firstI; i <= lastI; i++) {
-                weight.readDoubles((long) i * s1 * kernel, s1 * kernel, run, 0);
+            // i = output channel: the kernels of a run of i (every j = input channel) are one run
+            int perI = s1 * kernel;
+            int tile = Math.max(1, Math.min(lastI - firstI + 1, TILE_ELEMENTS / perI));
+            double[] runs = new double[tile * perI];
+            for (int i0 = firstI; i0 <= lastI; i0 += tile) {
+                int i1 = Math.min(lastI + 1, i0 + tile);
+                weight.readDoubles((long) i0 * perI, (i1 - i0) * perI, runs, 0);
+                int lo = Math.max(first, i0 * s3);
+                int hi = Math.min(first + count, i1 * s3);
                 for (int j = 0; j < s1; j++) {
-                    scatter(run, j * kernel, i, j, first, count, target);
+                    for (int p = 0; p < s2; p++) {
+                        gather(runs, j * kernel + p * pStride, perI, i0, lo, hi, qStride, segment);
+                        target.put((j * s2 + p) * count + lo - first, segment, 0, hi - lo);
+                    }
                 }
             }
         } else {
@@ -141,27 +178,45 @@ public final class UnfoldedWeight implements MatrixSource {
             for (int j = 0; j < s1; j++) {
                 weight.readDoubles(
                         ((long) j * inChannels + firstI) * kernel, span * kernel, run, 0);
-                for (int i = firstI; i <= lastI; i++) {
-                    scatter(run, (i - firstI) * kernel, i, j, first, count, target);
+                for (int p = 0; p < s2; p++) {
+                    gather(
+                            run,
+                            p * pStride,
+                            kernel,
+                            firstI,
+                            first,
+                            first + count,
+                            qStride,
+                            segment);
+                    target.put((j * s2 + p) * count, segment, 0, count);
                 }
             }
         }
     }
 
-    /** Writes kernel {@code (i, j)} (at {@code run[offset..]}) into the block's rows. */
-    private void scatter(
-            double[] run, int offset, int i, int j, int first, int count, double[] target) {
-        int s2 = unfolding.s2();
+    /**
+     * {@code segment[c - lo] = runs[offset + (i - i0) * perI + q * qStride]} for the columns {@code
+     * c = i * s3 + q} in {@code [lo, hi)}.
+     */
+    private void gather(
+            double[] runs,
+            int offset,
+            int perI,
+            int i0,
+            int lo,
+            int hi,
+            int qStride,
+            double[] segment) {
         int s3 = unfolding.s3();
-        int qLo = Math.max(0, first - i * s3);
-        int qHi = Math.min(s3, first + count - i * s3);
-        boolean swapsKernel = unfolding.mode().swapsKernel();
-        for (int p = 0; p < s2; p++) {
-            int row = ((j * s2 + p) * count) + i * s3 - first;
-            for (int q = qLo; q < qHi; q++) {
-                // the weight's (h, w) is (p, q), or (q, p) when the kernel axes are swapped
-                target[row + q] =
-                        run[offset + (swapsKernel ? q * kernelWidth + p : p * kernelWidth + q)];
+        int out = 0;
+        int i = lo / s3;
+        int q = lo - i * s3;
+        int at = offset + (i - i0) * perI;
+        for (int c = lo; c < hi; c++) {
+            segment[out++] = runs[at + q * qStride];
+            if (++q == s3) {
+                q = 0;
+                at += perI;
             }
         }
     }

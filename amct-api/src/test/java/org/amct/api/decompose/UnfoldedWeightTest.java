@@ -66,6 +66,46 @@ class UnfoldedWeightTest {
         assertEquals(-1, source.firstNonFiniteIndex());
     }
 
+    /**
+     * Layers wide enough that a block is gathered from several tiles of the weight, read into
+     * arrays and into direct (native-like) buffers, for block widths that cut kernels apart.
+     */
+    @ParameterizedTest(name = "[{0},{1},{2},{3}]")
+    @CsvSource({
+        "25, 700, 3, 3", // not swapped: a run of 6300 doubles per output channel, 3 tiles
+        "700, 25, 3, 3", // channels swapped
+        "25, 700, 3, 1",
+        "25, 400, 2, 5"
+    })
+    void wideLayersReadIntoArraysAndBuffersAsDefined(int cout, int cin, int kh, int kw) {
+        Tensor weight = randomWeight(DType.FLOAT32, new int[] {cout, cin, kh, kw}, 17);
+        Unfolding unfolding = Unfolding.of(conv(weight));
+        double[] expected = byDefinition(unfolding, weight);
+        UnfoldedWeight source = unfolding.source(weight);
+        int n = unfolding.rows();
+        int m = unfolding.cols();
+        for (int width : new int[] {1, 2, 5, 64, 1000, m}) {
+            double[] block = new double[n * width];
+            java.nio.DoubleBuffer buffer =
+                    java.nio.ByteBuffer.allocateDirect(8 * n * width)
+                            .order(java.nio.ByteOrder.nativeOrder())
+                            .asDoubleBuffer();
+            for (int first = 0; first < m; first += width) {
+                int count = Math.min(width, m - first);
+                source.readColumns(first, count, block);
+                source.readColumns(first, count, buffer);
+                for (int i = 0; i < n; i++) {
+                    for (int k = 0; k < count; k++) {
+                        double want = expected[i * m + first + k];
+                        String where = "element (" + i + ", " + (first + k) + "), width " + width;
+                        assertEquals(want, block[i * count + k], where);
+                        assertEquals(want, buffer.get(i * count + k), where);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void nonFiniteElementsAreFoundInOnePass() {
         float[] values = new float[4 * 4 * 3 * 3];

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.amct.api.CompressionTarget;
 import org.amct.api.DecomposedWeights;
 import org.amct.api.DecompositionOptions;
 import org.amct.api.DecompositionResult;
@@ -28,7 +29,12 @@ import org.amct.api.report.HtmlReport;
 import org.amct.api.report.JsonReport;
 import org.amct.api.report.ReportContext;
 import org.amct.api.report.RunSummary;
+import org.amct.calibration.CalibratedDecomposition;
+import org.amct.calibration.CalibratedResult;
+import org.amct.calibration.CalibrationData;
+import org.amct.calibration.CosineSearchReport;
 import org.amct.calibration.FidelityReport;
+import org.amct.calibration.RefinementReport;
 import org.amct.onnx.OnnxModel;
 import org.amct.onnx.UnmappedConv;
 import picocli.CommandLine.Command;
@@ -118,6 +124,15 @@ final class DecomposeCommand implements Callable<Integer> {
 
     private ProgressBar progress;
 
+    /** The {@code --calibration} data, once opened. */
+    private CalibrationData calibrationData;
+
+    /** The end-to-end refinement of a budget, when it ran. */
+    private Optional<RefinementReport> refinement = Optional.empty();
+
+    /** The {@code --target-cosine} search, when asked for. */
+    private Optional<CosineSearchReport> search = Optional.empty();
+
     @Override
     public Integer call() throws IOException {
         try {
@@ -164,10 +179,29 @@ final class DecomposeCommand implements Callable<Integer> {
         try (OutputFolder folder =
                 OutputFolder.prepare(output, overwrite, outputs, spec.commandLine().getErr())) {
             DecompositionOptions options = options(folder, onnx);
+            Optional<Double> targetCosine = calibration.targetCosine(options.target().isPresent());
+            boolean refine = calibration.refine();
             long start = System.nanoTime();
             DecompositionResult result;
             try {
-                result = TensorDecompose.autoDecomposition(onnx.graph(), options);
+                if (calibrationData != null
+                        && (targetCosine.isPresent() || options.target().isPresent())) {
+                    CalibratedDecomposition.Builder calibrated =
+                            CalibratedDecomposition.builder(onnx, calibrationData)
+                                    .options(options)
+                                    .dataAware(false) // the options hold the statistics
+                                    .refine(refine)
+                                    .refineSamples(calibration.refineSamples())
+                                    .threads(backendOptions.threads());
+                    targetCosine.ifPresent(
+                            c -> calibrated.targetCosine(c, CompressionTarget.Measure.PARAMS));
+                    CalibratedResult run = calibrated.build().run();
+                    result = run.result();
+                    refinement = run.refinement();
+                    search = run.search();
+                } else {
+                    result = TensorDecompose.autoDecomposition(onnx.graph(), options);
+                }
             } catch (DecompositionException e) {
                 // The API names the layer; only the command knows the file.
                 throw new DecompositionException(
@@ -185,6 +219,7 @@ final class DecomposeCommand implements Callable<Integer> {
                     JsonReport.Totals.of(onnx.graph(), result.summary()),
                     seconds,
                     written);
+            CalibrationOutput.print(spec.commandLine().getOut(), refinement, search);
             if (fidelity.isPresent()) {
                 FidelityOutput.print(spec.commandLine().getOut(), fidelity.get());
                 spec.commandLine().getOut().flush();
@@ -213,9 +248,13 @@ final class DecomposeCommand implements Callable<Integer> {
             options.progress(progress);
         }
         if (calibration.calibrated()) {
+            calibrationData = calibration.data(model, backendOptions.threads());
             options.dataAware(
                     calibration.dataAware(
-                            onnx, model, backendOptions.threads(), spec.commandLine().getErr()));
+                            onnx,
+                            calibrationData,
+                            backendOptions.threads(),
+                            spec.commandLine().getErr()));
         }
         try {
             return options.build();
@@ -259,8 +298,15 @@ final class DecomposeCommand implements Callable<Integer> {
                         Set.copyOf(onnx.foldedLayers()));
         byte[] report =
                 fidelity.isPresent() || calibration.calibrated()
-                        ? FidelityOutput.addToReport(
-                                plain, fidelity.orElse(null), minCosine, calibration.calibrated())
+                        ? CalibrationOutput.addToReport(
+                                FidelityOutput.addToReport(
+                                        plain,
+                                        fidelity.orElse(null),
+                                        minCosine,
+                                        calibration.calibrated(),
+                                        calibration.damping()),
+                                refinement,
+                                search)
                         : plain;
         folder.write(REPORT_FILE, out -> out.write(report));
         if (reportHtml) {

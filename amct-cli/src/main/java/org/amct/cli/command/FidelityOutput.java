@@ -100,20 +100,28 @@ final class FidelityOutput {
     }
 
     /**
-     * Adds {@code "factors"} (weight-space or data-aware) and, when measured, {@code "fidelity"} to
-     * a {@code report.json}.
+     * Adds {@code "factors"} (weight-space or data-aware), with data-aware factors their {@code
+     * "damping"}, and, when measured, {@code "fidelity"} to a {@code report.json}.
      *
      * @param report the report's bytes
      * @param fidelity the comparison, or null when none was made
      * @param minCosine the threshold checked, or NaN
      * @param dataAware whether the factors were data-aware
+     * @param damping the damping of the moments, with data-aware factors
      * @return the new bytes
      */
     static byte[] addToReport(
-            byte[] report, FidelityReport fidelity, double minCosine, boolean dataAware)
+            byte[] report,
+            FidelityReport fidelity,
+            double minCosine,
+            boolean dataAware,
+            double damping)
             throws IOException {
         ObjectNode root = (ObjectNode) MAPPER.readTree(report);
         root.put("factors", dataAware ? "data-aware" : "weight-space");
+        if (dataAware) {
+            root.put("damping", damping);
+        }
         if (fidelity != null) {
             json(root.putObject("fidelity"), fidelity, minCosine);
         }

@@ -15,10 +15,13 @@ import org.amct.spi.MatrixSource;
  * accuracy.
  *
  * <p>Threads: OpenBLAS has one thread count for the whole process. This backend sets it to its own
- * count when it opens and again at each {@code factorize} and {@code truncate}, so that the count
- * it was opened with is the one in force while it computes, even if something else in the process
- * changed it meanwhile. Two backends with different counts used at the same time would fight over
- * that setting.
+ * count when it opens and again at each {@code factorize} and {@code truncate} when JavaCPP's
+ * {@code blas_get_num_threads()} reports another count, so that the count it was opened with is the
+ * one in force while it computes, even if something else in the process changed it meanwhile
+ * through JavaCPP (a native caller that bypasses JavaCPP is not seen). Two backends with different
+ * counts used at the same time would fight over that setting. With two or more threads, inverse
+ * iteration for the vectors ({@code dstein}, single-threaded in LAPACK) is split at gaps of the
+ * spectrum into as many parts, run on that many Java threads.
  *
  * <p>Thread-safety: not thread-safe ({@link #isThreadSafe()} is {@code false}). OpenBLAS itself can
  * be called from several threads, but each call already runs on {@code threads} native threads, so
@@ -76,17 +79,30 @@ final class OpenBlasBackend implements ComputeBackend {
     public Factorization factorize(MatrixSource a) {
         BackendChecks.requireBackendOpen(id(), closed);
         BackendChecks.requireFactorizable(id(), a);
-        return OpenBlasFactorization.compute(a, () -> library.useThreads(threads));
+        return OpenBlasFactorization.compute(a, threads, () -> library.useThreads(threads));
     }
 
     /**
-     * The Java heap only: the singular values, the sorted eigenvalues and one column buffer ({@code
-     * 3 n} doubles). The Gram matrix, its reflectors and the streamed blocks live in native memory
-     * ({@code n^2 + n b + O(n)} doubles at the peak; see {@link OpenBlasFactorization}).
+     * The Java heap only: the singular values, the sorted eigenvalues and their copy, a copy of
+     * {@code T} for its norm ({@code 5 n} doubles), and {@code 2^17} doubles for the source's own
+     * read buffers (a run of kernels of the weight, at most a few hundred KiB). The streamed blocks
+     * go straight into native memory, as do the Gram matrix and its reflectors ({@code n^2 + n b +
+     * O(n)} doubles at the peak; see {@link OpenBlasFactorization}).
      */
     @Override
     public long workspaceBytes(int rows, int cols) {
-        return 8L * 3 * rows;
+        return 8L * (5L * rows + (1L << 17));
+    }
+
+    /**
+     * Yes: {@code A} is read a block of columns at a time into native memory, twice, and never held
+     * whole.
+     *
+     * @return {@code true}
+     */
+    @Override
+    public boolean streamsMatrix() {
+        return true;
     }
 
     /**

@@ -2,20 +2,22 @@ package org.amct.backend.openblas;
 
 import static org.bytedeco.openblas.global.openblas.cblas_dscal;
 
+import java.nio.DoubleBuffer;
 import org.amct.spi.MatrixSource;
 import org.bytedeco.javacpp.DoublePointer;
 
 /**
  * Streams the input matrix {@code A} ({@code rows x cols}, a {@link MatrixSource}: a heap array or
  * the API's view of a weight tensor) to native code a block of columns at a time, scaled by a power
- * of two, so that the whole matrix is never copied at once: each block is read into a heap staging
- * array and copied to the native buffer in one piece. A loaded block of {@code w} columns is the
- * row-major {@code rows x w} submatrix, which BLAS reads as the column-major {@code w x rows}
- * matrix {@code A_block^T} with leading dimension {@code w}.
+ * of two, so that the whole matrix is never copied at once: the source writes each block straight
+ * into the native buffer (through a direct {@link DoubleBuffer} over it), with no staging copy on
+ * the Java heap. A loaded block of {@code w} columns is the row-major {@code rows x w} submatrix,
+ * which BLAS reads as the column-major {@code w x rows} matrix {@code A_block^T} with leading
+ * dimension {@code w}.
  *
- * <p>The native buffer and the staging array each hold {@code rows * width()} doubles, about
- * {@value #BLOCK_ELEMENTS} (32 MiB) but never fewer than {@value #MIN_WIDTH} columns nor more than
- * {@code cols}. {@code A} is only read. Not thread-safe; close it to free the buffer.
+ * <p>The native buffer holds {@code rows * width()} doubles, about {@value #BLOCK_ELEMENTS} (32
+ * MiB) but never fewer than {@value #MIN_WIDTH} columns nor more than {@code cols}. {@code A} is
+ * only read. Not thread-safe; close it to free the buffer.
  */
 final class OpenBlasColumnBlocks implements AutoCloseable {
     /** The target size of a block, in doubles. */
@@ -25,12 +27,12 @@ final class OpenBlasColumnBlocks implements AutoCloseable {
     static final int MIN_WIDTH = 64;
 
     private final MatrixSource source;
-    private final double[] staging;
     private final int rows;
     private final int cols;
     private final int width;
     private final double scale;
     private final DoublePointer buffer;
+    private final DoubleBuffer view;
 
     /**
      * Prepares to stream {@code a}.
@@ -44,8 +46,8 @@ final class OpenBlasColumnBlocks implements AutoCloseable {
         this.cols = a.cols();
         this.width = width(rows, cols);
         this.scale = scale;
-        this.staging = new double[Math.multiplyExact(rows, width)];
-        this.buffer = OpenBlasBuffers.allocate((long) rows * width);
+        this.buffer = OpenBlasBuffers.allocate(Math.multiplyExact(rows, width));
+        this.view = buffer.asBuffer();
     }
 
     /**
@@ -99,7 +101,7 @@ final class OpenBlasColumnBlocks implements AutoCloseable {
     }
 
     /**
-     * Copies a block into the native buffer and scales it.
+     * Copies a block into the native buffer and scales it (unless the scale is 1).
      *
      * @param block the block index
      * @return the buffer, holding the block as a column-major {@code columns(block) x rows} matrix
@@ -108,8 +110,7 @@ final class OpenBlasColumnBlocks implements AutoCloseable {
     DoublePointer load(int block) {
         int first = firstColumn(block);
         int columns = columns(block);
-        source.readColumns(first, columns, staging);
-        OpenBlasBuffers.write(staging, 0, buffer, 0, rows * columns);
+        source.readColumns(first, columns, view);
         if (scale != 1.0) {
             cblas_dscal(rows * columns, scale, buffer, 1);
         }

@@ -8,6 +8,7 @@ import static org.bytedeco.openblas.global.openblas.cblas_dgemm;
 import static org.bytedeco.openblas.global.openblas.cblas_dscal;
 import static org.bytedeco.openblas.global.openblas.cblas_dsyrk;
 
+import java.nio.DoubleBuffer;
 import java.util.Objects;
 import org.amct.spi.BackendChecks;
 import org.amct.spi.BackendException;
@@ -25,24 +26,26 @@ import org.slf4j.LoggerFactory;
  * computing only what the decomposition needs.
  *
  * <p>Method. {@code A} is scaled by {@code 2^-e}, {@code e} being the binary exponent of its
- * largest absolute element (exact, and safe for elements near {@code 1e-300} or {@code 1e+300}),
- * and streamed to native memory a block of columns at a time. {@code factorize}: {@code G = A A^T}
- * by {@code dsyrk} ({@code n^2 m} flops), one reduction {@code G = Q T Q^T} to a symmetric
- * tridiagonal {@code T} by {@code dsytrd} ({@code 4/3 n^3}), and all eigenvalues of {@code T} by
- * {@code dsterf} ({@code O(n^2)}); the singular values are {@code 2^e sqrt(max(lambda, 0))},
- * descending. {@code T} and the Householder reflectors of {@code Q} are kept. {@code truncate(r)}:
- * the top {@code r} eigenvectors of {@code T} by inverse iteration from the known eigenvalues
- * ({@code dstein}, {@code O(n r)}; MRRR by {@code dstemr} when the wanted eigenvalues are
- * clustered, see {@link OpenBlasTridiagonal}), {@code P = Q Z} by {@code dormtr} ({@code 2 n^2 r}),
- * and {@code P^T A} by {@code dgemm} ({@code 2 n m r}), scaled back by {@code 2^e}.
+ * largest absolute element, when {@code |e| > }{@value #SAFE_EXPONENT} (exact, and safe for
+ * elements near {@code 1e-300} or {@code 1e+300}; nearer 1 the Gram matrix cannot overflow and the
+ * scaling would change no rounding, so it is skipped), and streamed to native memory a block of
+ * columns at a time. {@code factorize}: {@code G = A A^T} by {@code dsyrk} ({@code n^2 m} flops),
+ * one reduction {@code G = Q T Q^T} to a symmetric tridiagonal {@code T} by {@code dsytrd} ({@code
+ * 4/3 n^3}), and all eigenvalues of {@code T} by {@code dsterf} ({@code O(n^2)}); the singular
+ * values are {@code 2^e sqrt(max(lambda, 0))}, descending. {@code T} and the Householder reflectors
+ * of {@code Q} are kept. {@code truncate(r)}: the top {@code r} eigenvectors of {@code T} by
+ * inverse iteration from the known eigenvalues ({@code dstein}, {@code O(n r)}; MRRR by {@code
+ * dstemr} when the wanted eigenvalues are clustered, see {@link OpenBlasTridiagonal}), {@code P = Q
+ * Z} by {@code dormtr} ({@code 2 n^2 r}), and {@code P^T A} by {@code dgemm} ({@code 2 n m r}),
+ * scaled back by {@code 2^e}.
  *
  * <p>Memory, in doubles beyond the input {@code A} (which is only read, never copied whole), with
  * {@code b = min(m, max(64, 2^22 / n))} the columns of a streamed block:
  *
  * <ul>
- *   <li>{@code factorize}: peak {@code n^2} ({@code G}) {@code + n b} (a block; as much again on
- *       the Java heap, staged) {@code + 5n} ({@code d, e, tau} and the copies {@code dsterf}
- *       overwrites) {@code + 32n} ({@code dsytrd}'s workspace);
+ *   <li>{@code factorize}: peak {@code n^2} ({@code G}) {@code + n b} (a block, written into native
+ *       memory by the source directly) {@code + 5n} ({@code d, e, tau} and the copies {@code
+ *       dsterf} overwrites) {@code + 32n} ({@code dsytrd}'s workspace);
  *   <li>kept until {@link #close()}: {@code n^2 + 4n} ({@code G} holding the reflectors, {@code d,
  *       e, tau}, the singular values);
  *   <li>{@code truncate(r)}: peak {@code n^2 + 4n} (kept) {@code + n r} (eigenvectors {@code Z},
@@ -66,22 +69,32 @@ import org.slf4j.LoggerFactory;
 final class OpenBlasFactorization implements Factorization {
     private static final Logger LOG = LoggerFactory.getLogger(OpenBlasFactorization.class);
 
+    /**
+     * {@code A} is scaled only when the binary exponent of its largest magnitude is beyond this:
+     * below it neither {@code G} nor any product overflows or becomes subnormal where it matters
+     * (scaling by a power of two changes no rounding otherwise), so the scaling pass is skipped.
+     */
+    static final int SAFE_EXPONENT = 256;
+
     private final MatrixSource a;
     private final int rows;
     private final int cols;
     private final int exponent;
     private final Runnable threadSetting;
+    private final int threads;
     private final String context;
     private double[] singularValues;
     private OpenBlasTridiagonal tridiagonal;
     private boolean closed;
 
-    private OpenBlasFactorization(MatrixSource a, int exponent, Runnable threadSetting) {
+    private OpenBlasFactorization(
+            MatrixSource a, int exponent, int threads, Runnable threadSetting) {
         this.a = a;
         this.rows = a.rows();
         this.cols = a.cols();
         this.exponent = exponent;
         this.threadSetting = threadSetting;
+        this.threads = threads;
         this.context =
                 String.format(
                         "the %d x %d Gram matrix of a %d x %d matrix", rows, rows, rows, cols);
@@ -93,18 +106,24 @@ final class OpenBlasFactorization implements Factorization {
      *
      * @param a the {@code n x m} matrix, {@code 1 <= n <= m}, finite; not modified, read again by
      *     {@link #truncate}
+     * @param threads the backend's thread count, {@code >= 1}: OpenBLAS's, and the most Java
+     *     threads inverse iteration may split into
      * @param threadSetting sets OpenBLAS's thread count; run before each native step
      * @return the factorization, owned by the caller
      * @throws IllegalArgumentException if the shape is wrong or an element is NaN or infinite
      * @throws BackendException if a native routine fails
      */
-    static OpenBlasFactorization compute(MatrixSource a, Runnable threadSetting) {
+    static OpenBlasFactorization compute(MatrixSource a, int threads, Runnable threadSetting) {
         Objects.requireNonNull(threadSetting, "threadSetting");
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
         BackendChecks.requireFactorizable(OpenBlasBackendProvider.ID, a);
         int exponent =
                 BackendChecks.scaleExponent(
-                        BackendChecks.requireFinite(OpenBlasBackendProvider.ID, a));
-        OpenBlasFactorization factorization = new OpenBlasFactorization(a, exponent, threadSetting);
+                        BackendChecks.requireFinite(OpenBlasBackendProvider.ID, a), SAFE_EXPONENT);
+        OpenBlasFactorization factorization =
+                new OpenBlasFactorization(a, exponent, threads, threadSetting);
         boolean complete = false;
         try {
             factorization.reduce();
@@ -158,7 +177,7 @@ final class OpenBlasFactorization implements Factorization {
         long start = System.nanoTime();
         DoublePointer gram = gram();
         long gramDone = System.nanoTime();
-        tridiagonal = OpenBlasTridiagonal.reduce(gram, rows, context);
+        tridiagonal = OpenBlasTridiagonal.reduce(gram, rows, context, threads);
         long reduced = System.nanoTime();
         singularValues = toSingularValues(tridiagonal.eigenvalues());
         LOG.debug(
@@ -215,11 +234,11 @@ final class OpenBlasFactorization implements Factorization {
     /** {@code P} as a row-major {@code n x rank} array, columns in descending order. */
     private double[] leftVectors(DoublePointer vectors, int rank) {
         double[] left = new double[rows * rank];
-        double[] column = new double[rows];
-        for (int k = 0; k < rank; k++) {
-            OpenBlasBuffers.read(vectors, (long) (rank - 1 - k) * rows, column, 0, rows);
-            for (int i = 0; i < rows; i++) {
-                left[i * rank + k] = column[i];
+        DoubleBuffer view = vectors.asBuffer();
+        for (int i = 0; i < rows; i++) {
+            int row = i * rank;
+            for (int k = 0; k < rank; k++) {
+                left[row + k] = view.get((rank - 1 - k) * rows + i);
             }
         }
         return left;

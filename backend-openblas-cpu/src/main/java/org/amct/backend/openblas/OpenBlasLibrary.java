@@ -88,6 +88,10 @@ final class OpenBlasLibrary {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
+        if (openblas_nolapack.blas_get_vendor() == VENDOR_OPENBLAS
+                && openblas_nolapack.blas_get_num_threads() == threads) {
+            return; // already in force: setting it again costs a call into the thread server
+        }
         openblas_nolapack.blas_set_num_threads(threads);
         if (openblas_nolapack.blas_get_vendor() != VENDOR_OPENBLAS) {
             throw new BackendException(

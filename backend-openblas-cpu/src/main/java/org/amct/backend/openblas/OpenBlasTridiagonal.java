@@ -55,7 +55,11 @@ final class OpenBlasTridiagonal implements AutoCloseable {
     private static final byte VECTORS = 'V';
     private static final byte BY_INDEX = 'I';
 
+    /** The fewest vectors a part of a split inverse iteration gets. */
+    static final int MIN_PART = 32;
+
     private final int order;
+    private final int parallelism;
     private final String context;
     private final DoublePointer reflectors;
     private final DoublePointer diagonal;
@@ -72,8 +76,10 @@ final class OpenBlasTridiagonal implements AutoCloseable {
         MRRR
     }
 
-    private OpenBlasTridiagonal(int order, String context, DoublePointer reflectors) {
+    private OpenBlasTridiagonal(
+            int order, int parallelism, String context, DoublePointer reflectors) {
         this.order = order;
+        this.parallelism = parallelism;
         this.context = context;
         this.reflectors = reflectors;
         this.diagonal = OpenBlasBuffers.allocate(order);
@@ -93,10 +99,31 @@ final class OpenBlasTridiagonal implements AutoCloseable {
      * @throws BackendException if {@code dsytrd} fails
      */
     static OpenBlasTridiagonal reduce(DoublePointer gram, int order, String context) {
+        return reduce(gram, order, context, 1);
+    }
+
+    /**
+     * Reduces {@code gram} to tridiagonal form, as {@link #reduce(DoublePointer, int, String)}, and
+     * lets inverse iteration run on up to {@code parallelism} Java threads.
+     *
+     * @param gram the column-major {@code order x order} matrix, lower triangle used
+     * @param order {@code n}
+     * @param context names the factorized matrix in error messages
+     * @param parallelism the most threads {@code dstein} may run on at once, {@code >= 1} (the
+     *     backend's thread count)
+     * @return the reduced form, owned by the caller
+     * @throws BackendException if {@code dsytrd} fails
+     */
+    static OpenBlasTridiagonal reduce(
+            DoublePointer gram, int order, String context, int parallelism) {
+        if (parallelism < 1) {
+            gram.close();
+            throw new IllegalArgumentException("parallelism must be >= 1, got " + parallelism);
+        }
         OpenBlasTridiagonal reduced = null;
         boolean complete = false;
         try {
-            reduced = new OpenBlasTridiagonal(order, context, gram);
+            reduced = new OpenBlasTridiagonal(order, parallelism, context, gram);
             int info =
                     LAPACKE_dsytrd(
                             LAPACK_COL_MAJOR,
@@ -311,19 +338,140 @@ final class OpenBlasTridiagonal implements AutoCloseable {
     }
 
     /**
+     * Where inverse iteration may be split into parts that run at once: indices into the wanted
+     * eigenvalues {@code values[from..]} (ascending) at which a part starts, each at a gap wider
+     * than {@code CLUSTER_TOLERANCE * norm}, so that no cluster {@code dstein} reorthogonalizes
+     * within is cut (vectors across such a gap are orthogonal without it, as within one call). The
+     * parts are as equal as the gaps allow and hold at least {@value #MIN_PART} vectors each.
+     *
+     * @param values ascending eigenvalues
+     * @param from the first wanted index
+     * @param norm {@code ||T||_1}
+     * @param parts the most parts wanted, {@code >= 1}
+     * @return the part starts: {@code 0} first, then increasing, each {@code < values.length -
+     *     from}; one element when the wanted eigenvalues are not split
+     */
+    static int[] splitPoints(double[] values, int from, double norm, int parts) {
+        int count = values.length - from;
+        int wanted = Math.min(parts, count / MIN_PART);
+        if (wanted <= 1) {
+            return new int[] {0};
+        }
+        double tolerance = CLUSTER_TOLERANCE * norm;
+        int[] starts = new int[wanted];
+        int found = 1;
+        for (int part = 1; part < wanted; part++) {
+            int target = (int) ((long) count * part / wanted);
+            int previous = starts[found - 1];
+            int best = -1;
+            // the separating gap nearest to the even split, leaving MIN_PART on each side
+            for (int distance = 0; best < 0 && distance < count; distance++) {
+                for (int candidate : new int[] {target - distance, target + distance}) {
+                    if (best < 0
+                            && candidate >= previous + MIN_PART
+                            && candidate <= count - MIN_PART
+                            && values[from + candidate] - values[from + candidate - 1]
+                                    > tolerance) {
+                        best = candidate;
+                    }
+                }
+            }
+            if (best > 0) {
+                starts[found++] = best;
+            }
+        }
+        return Arrays.copyOf(starts, found);
+    }
+
+    /**
      * {@code dstein} on {@code T} as one block, with the {@code count} largest eigenvalues from
-     * {@code dsterf} in ascending order, so that column 0 holds the smallest of them. The arrays
-     * are {@code n} long, as LAPACK documents them (LAPACKE's NaN check reads {@code n} values).
+     * {@code dsterf} in ascending order, so that column 0 holds the smallest of them; split into
+     * parts at gaps between clusters ({@link #splitPoints}) that run on their own threads when the
+     * parallelism allows.
      *
      * @return the number of vectors that did not converge (0 on success)
      */
     private int inverseIteration(int count, DoublePointer vectors) {
+        int from = order - count;
+        int[] starts = splitPoints(ascending, from, tridiagonalNorm(), parallelism);
+        if (starts.length == 1) {
+            return inverseIteration(from, count, vectors);
+        }
+        int[] failed = new int[starts.length];
+        Throwable[] errors = new Throwable[starts.length];
+        Thread[] workers = new Thread[starts.length];
+        for (int part = starts.length - 1; part >= 0; part--) {
+            int first = starts[part];
+            int size = (part + 1 < starts.length ? starts[part + 1] : count) - first;
+            int index = part;
+            Runnable work =
+                    () -> {
+                        try {
+                            failed[index] =
+                                    inverseIteration(
+                                            from + first,
+                                            size,
+                                            vectors.getPointer((long) first * order));
+                        } catch (RuntimeException | Error e) {
+                            errors[index] = e;
+                        }
+                    };
+            if (part > 0) {
+                workers[part] = new Thread(work, "amct-openblas-dstein-" + part);
+                workers[part].setDaemon(true);
+                workers[part].start();
+            } else {
+                work.run(); // the first part on this thread
+            }
+        }
+        boolean interrupted = false;
+        for (int part = 1; part < starts.length; part++) {
+            while (true) {
+                try {
+                    workers[part].join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the native call cannot be stopped: wait for it
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        for (Throwable error : errors) {
+            if (error instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (error instanceof Error fatal) {
+                throw fatal;
+            }
+        }
+        int total = 0;
+        for (int f : failed) {
+            total += f;
+        }
+        LOG.debug(
+                "openblas: dstein in {} parts of the {} vectors of {}",
+                starts.length,
+                count,
+                context);
+        return total;
+    }
+
+    /**
+     * {@code dstein} for the eigenvalues {@code ascending[from .. from + count)}, their vectors
+     * written to the {@code count} columns at {@code vectors}. The arrays are {@code n} long, as
+     * LAPACK documents them (LAPACKE's NaN check reads {@code n} values).
+     *
+     * @return the number of vectors that did not converge (0 on success)
+     */
+    private int inverseIteration(int from, int count, DoublePointer vectors) {
         try (DoublePointer wanted = OpenBlasBuffers.allocate(order);
                 IntPointer blocks = new IntPointer(order);
                 IntPointer splits = new IntPointer(order);
                 IntPointer failures = new IntPointer(order)) {
             Pointer.memset(wanted, 0, (long) order * Double.BYTES);
-            OpenBlasBuffers.write(ascending, order - count, wanted, 0, count);
+            OpenBlasBuffers.write(ascending, from, wanted, 0, count);
             for (int i = 0; i < count; i++) {
                 blocks.put(i, 1);
             }

@@ -33,6 +33,39 @@ class OpenBlasFactorizationTest {
     }
 
     @Test
+    void streamsTheMatrixSoItsHeapWorkspaceDoesNotGrowWithTheColumns() {
+        assertTrue(backend.streamsMatrix());
+        long narrow = backend.workspaceBytes(1536, 1536);
+        assertEquals(narrow, backend.workspaceBytes(1536, 15360));
+        assertTrue(narrow < 8L * 1536 * 1536, "less than one n x n matrix: " + narrow);
+        assertTrue(backend.workspaceBytes(3072, 3072) > narrow);
+    }
+
+    @Test
+    void twoThreadsGiveTheSameFactorsAsOne() {
+        DenseMatrix a = OpenBlasTestMatrices.gaussian(240, 400, 9);
+        int rank = 120; // enough vectors for inverse iteration in two parts
+        try (ComputeBackend two = new OpenBlasBackendProvider().open(new BackendOptions(2));
+                Factorization f1 = backend.factorize(a);
+                Factorization f2 = two.factorize(a)) {
+            double[] s1 = f1.singularValues();
+            double[] s2 = f2.singularValues();
+            for (int i = 0; i < s1.length; i++) {
+                assertEquals(s1[i], s2[i], FACTOR * 400 * EPS * s1[0], "s_" + i);
+            }
+            SvdResult r1 = f1.truncate(rank);
+            SvdResult r2 = f2.truncate(rank);
+            for (int k = 0; k < rank; k++) {
+                double dot = 0;
+                for (int i = 0; i < 240; i++) {
+                    dot += r1.leftVectors().get(i, k) * r2.leftVectors().get(i, k);
+                }
+                assertEquals(1.0, Math.abs(dot), 1e-8, "left vector " + k);
+            }
+        }
+    }
+
+    @Test
     void singularValuesMatchTheKnownSpectrumInDescendingOrder() {
         double[] spectrum = geometric(40, 1e3, 1e-1);
         var known = OpenBlasTestMatrices.withSingularValues(40, 90, spectrum, 1);

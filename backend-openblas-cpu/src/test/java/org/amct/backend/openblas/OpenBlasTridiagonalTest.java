@@ -85,6 +85,71 @@ class OpenBlasTridiagonalTest {
         }
     }
 
+    @Test
+    void splitPointsFallOnlyAtGapsBetweenClustersAndLeaveEnoughVectorsPerPart() {
+        int min = OpenBlasTridiagonal.MIN_PART;
+        double[] values = new double[4 * min];
+        for (int i = 0; i < values.length; i++) {
+            // one cluster of equal values straddles the middle: [min + 4, 3 min)
+            values[i] = i < min + 4 ? i : i < 3 * min ? min + 4 : i;
+        }
+        // wanted from index 0, norm 1: tolerance 1e-3, every gap of 1 separates
+        int[] starts = OpenBlasTridiagonal.splitPoints(values, 0, 1.0, 2);
+        assertEquals(2, starts.length);
+        assertEquals(0, starts[0]);
+        // the even split (2 min) is inside the cluster: the nearest gap is at its start
+        assertEquals(min + 4, starts[1]);
+        assertEquals(1, OpenBlasTridiagonal.splitPoints(values, 0, 1.0, 1).length);
+        // too few vectors for two parts of MIN_PART
+        assertEquals(
+                1, OpenBlasTridiagonal.splitPoints(values, values.length - min, 1.0, 2).length);
+        // one cluster only (every gap under the tolerance): no split
+        assertEquals(1, OpenBlasTridiagonal.splitPoints(values, 0, 1e6, 2).length);
+    }
+
+    @Test
+    void inverseIterationSplitOverThreadsGivesTheSameEigenvectorsAsOneCall() {
+        int n = 300;
+        double[] spectrum = new double[n];
+        for (int i = 0; i < n; i++) {
+            spectrum[i] = 1.0 + i + (i % 7 == 0 ? 0.0 : 1e-9 * i); // some near-equal neighbours
+        }
+        double[] g = symmetricWithSpectrum(spectrum, 13);
+        int count = 160;
+        double[] single = new double[n * count];
+        try (OpenBlasTridiagonal t = OpenBlasTridiagonal.reduce(copy(g), n, "test", 1)) {
+            t.eigenvalues();
+            try (DoublePointer vectors = t.topEigenvectors(count)) {
+                vectors.get(single);
+            }
+        }
+        for (int parallelism : new int[] {2, 3}) {
+            try (OpenBlasTridiagonal t =
+                    OpenBlasTridiagonal.reduce(copy(g), n, "test", parallelism)) {
+                double[] values = t.eigenvalues();
+                assertTrue(
+                        OpenBlasTridiagonal.splitPoints(values, n - count, n + 1.0, parallelism)
+                                        .length
+                                > 1,
+                        "the spectrum must be split for this test");
+                try (DoublePointer vectors = t.topEigenvectors(count)) {
+                    assertEquals(
+                            OpenBlasTridiagonal.VectorRoute.INVERSE_ITERATION, t.vectorRoute());
+                    assertEigenvectors(g, n, values, vectors, count);
+                    double[] split = new double[n * count];
+                    vectors.get(split);
+                    for (int k = 0; k < count; k++) {
+                        double dot = 0;
+                        for (int i = 0; i < n; i++) {
+                            dot += single[k * n + i] * split[k * n + i];
+                        }
+                        assertEquals(1.0, Math.abs(dot), 1e-9, "vector " + k);
+                    }
+                }
+            }
+        }
+    }
+
     /** Orthonormal columns, and {@code G z_k = lambda z_k} for the top {@code count} values. */
     private static void assertEigenvectors(
             double[] g, int n, double[] ascending, DoublePointer vectors, int count) {
