@@ -628,7 +628,7 @@ public final class OnnxModel {
                 new OnnxWriter(proto, sites, file.toString())
                         .rewrite(model, Map.of(), this.parameters.tensors());
         Path folder = file.toAbsolutePath().getParent();
-        return new ExternalDataWriter(folder, file.toString(), OnnxWriteOptions.defaults())
+        return new ExternalDataWriter(folder, file.toString(), OnnxWriteOptions.defaults(), files())
                 .toByteArray(rewritten);
     }
 
