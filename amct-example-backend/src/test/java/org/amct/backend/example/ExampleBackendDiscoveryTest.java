@@ -3,6 +3,7 @@ package org.amct.backend.example;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -39,7 +40,7 @@ class ExampleBackendDiscoveryTest {
     }
 
     @Test
-    void decomposesWhenRequestedAndAgreesWithEjml() {
+    void decomposesWhenRequestedAndAgreesWithEjml() throws IOException {
         ModelGraph model = model();
         DecompositionResult onExample =
                 TensorDecompose.autoDecomposition(
