@@ -6,7 +6,7 @@
  * then the environment variable {@code AMCT_BACKEND} (default: none), force a backend by id;
  * otherwise the available backend with the highest priority is used.
  */
-// The io and bench packages are exported to modules built after this one.
+// The io, bench and decompose packages are exported to modules built after this one.
 @SuppressWarnings("module")
 module org.amct.api {
     requires transitive org.amct.spi;
@@ -26,6 +26,9 @@ module org.amct.api {
             org.amct.onnx;
     exports org.amct.api.bench to
             org.amct.cli;
+    // The budget knapsack, shared with the calibration module's end-to-end refinement.
+    exports org.amct.api.decompose to
+            org.amct.calibration;
 
     opens org.amct.api.schema to
             com.fasterxml.jackson.databind;

@@ -15,18 +15,14 @@ import java.util.OptionalInt;
  * candidates (multiples of the rank multiple whose pair is cheaper than the layer, plus
  * "unchanged") so that the summed relative reconstruction error {@code sum over layers of
  * sum(s[r:]^2) / sum(s^2)} is as small as found, subject to the summed cost being at most the
- * budget: a Lagrangian search (bisection on the price of cost) gives a feasible allocation, and a
- * greedy fill then spends what is left, always on the move with the best error decrease per unit of
- * cost that still fits, until none fits. The budget is met from below, as closely as the candidates
- * allow.
+ * budget, by {@link BudgetKnapsack} (a Lagrangian search, then a greedy fill). The budget is met
+ * from below, as closely as the candidates allow.
  *
  * <p>The inputs are plain: any spectrum (the weights' own, or a whitened one computed from data)
  * and any linear cost (parameters or MACs). Pure and deterministic; ties go to the cheaper
  * candidate, then the earlier layer.
  */
 public final class RankAllocator {
-    private static final int BISECTION_STEPS = 200;
-
     private RankAllocator() {}
 
     /**
@@ -93,17 +89,17 @@ public final class RankAllocator {
         for (Layer layer : layers) {
             all.add(Candidates.of(layer, multiple));
         }
-        int[] pick = new int[all.size()];
-        long cheapest = 0;
+        long[][] costs = new long[all.size()][];
+        double[][] errors = new double[all.size()][];
         for (int i = 0; i < all.size(); i++) {
-            pick[i] = all.get(i).cheapest();
-            cheapest += all.get(i).cost[pick[i]];
+            costs[i] = all.get(i).cost;
+            errors[i] = all.get(i).error;
         }
-        if (cheapest > budget) {
-            throw new BudgetTooSmall(budget, cheapest, multiple);
+        // Moves without gain are taken too: the budget is met as closely as the candidates allow.
+        int[] pick = BudgetKnapsack.solve(costs, errors, budget, true);
+        if (pick == null) {
+            throw new BudgetTooSmall(budget, BudgetKnapsack.cheapest(costs), multiple);
         }
-        lagrangian(all, budget, pick);
-        greedyFill(all, budget, pick);
         Map<String, OptionalInt> ranks = new LinkedHashMap<>();
         long cost = 0;
         double error = 0;
@@ -115,92 +111,6 @@ public final class RankAllocator {
             error += c.error[pick[i]];
         }
         return new Allocation(ranks, cost, budget, error);
-    }
-
-    /** The feasible minimiser of {@code error + lambda * cost} with the smallest price found. */
-    private static void lagrangian(List<Candidates> all, long budget, int[] pick) {
-        double scale = Math.max(1.0, budget);
-        double low = 0;
-        double high = 1;
-        int[] trial = new int[pick.length];
-        while (totalCost(all, choose(all, high / scale, trial)) > budget && high < 1e300) {
-            high *= 2;
-        }
-        int[] best = choose(all, high / scale, new int[pick.length]);
-        if (totalCost(all, best) > budget) {
-            return; // keep the cheapest allocation already in pick
-        }
-        for (int step = 0; step < BISECTION_STEPS; step++) {
-            double mid = (low + high) / 2;
-            choose(all, mid / scale, trial);
-            if (totalCost(all, trial) <= budget) {
-                high = mid;
-                System.arraycopy(trial, 0, best, 0, best.length);
-            } else {
-                low = mid;
-            }
-        }
-        System.arraycopy(best, 0, pick, 0, pick.length);
-    }
-
-    private static int[] choose(List<Candidates> all, double price, int[] into) {
-        for (int i = 0; i < all.size(); i++) {
-            Candidates c = all.get(i);
-            int best = -1;
-            double bestValue = Double.POSITIVE_INFINITY;
-            for (int k = 0; k < c.size(); k++) {
-                double value = c.error[k] + price * c.cost[k];
-                if (value < bestValue
-                        || (value == bestValue && best >= 0 && c.cost[k] < c.cost[best])) {
-                    best = k;
-                    bestValue = value;
-                }
-            }
-            into[i] = best;
-        }
-        return into;
-    }
-
-    private static long totalCost(List<Candidates> all, int[] pick) {
-        long sum = 0;
-        for (int i = 0; i < all.size(); i++) {
-            sum += all.get(i).cost[pick[i]];
-        }
-        return sum;
-    }
-
-    /** Spends the slack on the best error decrease per unit of cost that fits, until none fits. */
-    private static void greedyFill(List<Candidates> all, long budget, int[] pick) {
-        long slack = budget - totalCost(all, pick);
-        while (true) {
-            int bestLayer = -1;
-            int bestCandidate = -1;
-            double bestRate = -1;
-            long bestExtra = 0;
-            for (int i = 0; i < all.size(); i++) {
-                Candidates c = all.get(i);
-                int now = pick[i];
-                for (int k = 0; k < c.size(); k++) {
-                    long extra = c.cost[k] - c.cost[now];
-                    double gain = c.error[now] - c.error[k];
-                    if (extra <= 0 || extra > slack || gain < 0) {
-                        continue;
-                    }
-                    double rate = gain / extra;
-                    if (rate > bestRate || (rate == bestRate && extra < bestExtra)) {
-                        bestRate = rate;
-                        bestLayer = i;
-                        bestCandidate = k;
-                        bestExtra = extra;
-                    }
-                }
-            }
-            if (bestLayer < 0) {
-                return;
-            }
-            pick[bestLayer] = bestCandidate;
-            slack -= bestExtra;
-        }
     }
 
     /** Even the cheapest candidate of every layer costs more than the budget. */
@@ -286,16 +196,6 @@ public final class RankAllocator {
 
         int size() {
             return rank.length;
-        }
-
-        int cheapest() {
-            int best = 0;
-            for (int k = 1; k < cost.length; k++) {
-                if (cost[k] < cost[best]) {
-                    best = k;
-                }
-            }
-            return best;
         }
 
         @Override
