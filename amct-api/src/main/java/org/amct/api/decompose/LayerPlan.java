@@ -30,7 +30,20 @@ public record LayerPlan(
         DecomposeMode mode,
         List<Integer> firstShape,
         List<Integer> lastShape) {
-    /** Copies the shapes. */
+    /**
+     * Copies the shapes.
+     *
+     * @param name the layer's dotted name
+     * @param inChannels input channels of the original layer
+     * @param outChannels output channels of the original layer
+     * @param kernelSize its kernel size
+     * @param stride its stride
+     * @param dilation its dilation
+     * @param groups its groups
+     * @param mode the decomposition mode
+     * @param firstShape the first conv's weight shape, 4 dimensions
+     * @param lastShape the last conv's weight shape, 4 dimensions
+     */
     public LayerPlan {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(mode, "mode");
