@@ -323,6 +323,36 @@ public abstract class BackendConformanceSuite {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    void truncateAndCloseGivesTheFactorsOfTruncateAndClosesTheFactorization(Shape shape) {
+        DenseMatrix a = shape.gaussian();
+        int rank = Math.max(1, shape.rows() / 2);
+        SvdResult kept;
+        double[] s;
+        try (Factorization factorization = backend().factorize(a)) {
+            s = factorization.singularValues();
+            kept = factorization.truncate(rank);
+        }
+        Factorization last = backend().factorize(a);
+        SvdResult released = last.truncateAndClose(rank);
+        String context = shape + " truncateAndClose(" + rank + ")";
+        checkTruncation(released, a, s, rank, context);
+        double scale = Math.max(s[0], Double.MIN_NORMAL);
+        assertSameFactors(kept.leftVectors(), released.leftVectors(), 1e-12, context + ": P");
+        assertSameFactors(
+                kept.projection(), released.projection(), 1e-12 * scale, context + ": P^T A");
+        assertThrows(IllegalStateException.class, () -> last.truncate(rank), context + " then");
+        last.close();
+    }
+
+    @Test
+    void truncateAndCloseClosesAlsoWhenTheRankIsRejected() {
+        Factorization factorization = backend().factorize(new Shape(4, 6, 30).gaussian());
+        assertThrows(IllegalArgumentException.class, () -> factorization.truncateAndClose(5));
+        assertThrows(IllegalStateException.class, () -> factorization.truncate(1));
+    }
+
     private static void assertSameFactors(
             DenseMatrix x, DenseMatrix y, double tolerance, String what) {
         assertEquals(x.rows(), y.rows(), what + " rows");

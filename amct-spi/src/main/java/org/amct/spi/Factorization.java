@@ -30,6 +30,26 @@ public interface Factorization extends AutoCloseable {
      */
     SvdResult truncate(int rank);
 
+    /**
+     * The last truncation: as {@link #truncate(int)}, after which the factorization is closed. A
+     * backend may free the state it keeps as soon as this call no longer needs it (for example the
+     * reduced Gram matrix, once the vectors are formed and before the projection is computed), so
+     * the peak memory of a caller that truncates once is lower. The default truncates, then closes.
+     *
+     * @param rank {@code 1 <= rank <= n}
+     * @return the truncated factors, owned by the caller
+     * @throws IllegalArgumentException if {@code rank} is out of range (the factorization is then
+     *     closed too)
+     * @throws BackendException if the computation fails (the factorization is then closed too)
+     */
+    default SvdResult truncateAndClose(int rank) {
+        try {
+            return truncate(rank);
+        } finally {
+            close();
+        }
+    }
+
     /** Releases the intermediate state; calling it twice is harmless. */
     @Override
     void close();

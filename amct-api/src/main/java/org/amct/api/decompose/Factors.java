@@ -28,12 +28,18 @@ public final class Factors {
         boolean fromP = !unfolding.mode().swapsChannels();
         int inChannels = fromP ? unfolding.s1() : unfolding.s0();
         int extent = fromP ? unfolding.s2() : unfolding.s3();
-        double[] values =
-                fromP
-                        ? pSide(svd, r, inChannels, extent, true)
-                        : svd.projection().toArray(); // [r, s0, s3] is C's own layout
-        return Tensor.fromDoubles(
-                dtype, kernelShape(r, inChannels, extent, fromP, unfolding), values);
+        Tensor.Writer weight =
+                Tensor.writer(dtype, kernelShape(r, inChannels, extent, fromP, unfolding));
+        if (fromP) {
+            pSide(svd, r, inChannels, extent, true, weight);
+        } else {
+            // [r, s0, s3] is C's own layout
+            double[] core = svd.projection().backingArray();
+            for (int i = 0; i < core.length; i++) {
+                weight.set(i, core[i]);
+            }
+        }
+        return weight.toTensor();
     }
 
     /**
@@ -49,17 +55,28 @@ public final class Factors {
         boolean fromP = unfolding.mode().swapsChannels();
         int outChannels = fromP ? unfolding.s1() : unfolding.s0();
         int extent = fromP ? unfolding.s2() : unfolding.s3();
-        double[] values =
-                fromP ? pSide(svd, r, outChannels, extent, false) : coreAsLast(svd, r, unfolding);
-        return Tensor.fromDoubles(
-                dtype, kernelShape(outChannels, r, extent, fromP, unfolding), values);
+        Tensor.Writer weight =
+                Tensor.writer(dtype, kernelShape(outChannels, r, extent, fromP, unfolding));
+        if (fromP) {
+            pSide(svd, r, outChannels, extent, false, weight);
+        } else {
+            coreAsLast(svd, r, unfolding, weight);
+        }
+        return weight.toTensor();
     }
 
-    /** P read as {@code [r, ch, extent]} (first) or {@code [ch, r, extent]} (last). */
-    private static double[] pSide(
-            SvdResult svd, int r, int channels, int extent, boolean rankFirst) {
+    /**
+     * P read as {@code [r, ch, extent]} (first) or {@code [ch, r, extent]} (last), written straight
+     * into the weight (no float64 copy of the permuted factor).
+     */
+    private static void pSide(
+            SvdResult svd,
+            int r,
+            int channels,
+            int extent,
+            boolean rankFirst,
+            Tensor.Writer weight) {
         double[] p = svd.leftVectors().backingArray();
-        double[] out = new double[r * channels * extent];
         for (int ch = 0; ch < channels; ch++) {
             for (int x = 0; x < extent; x++) {
                 int row = (ch * extent + x) * r;
@@ -68,26 +85,28 @@ public final class Factors {
                             rankFirst
                                     ? (c * channels + ch) * extent + x
                                     : (ch * r + c) * extent + x;
-                    out[at] = p[row + c];
+                    weight.set(at, p[row + c]);
                 }
             }
         }
-        return out;
     }
 
     /** {@code last[o, c, y] = C[c, o*s3 + y]}. */
-    private static double[] coreAsLast(SvdResult svd, int r, Unfolding unfolding) {
+    private static void coreAsLast(
+            SvdResult svd, int r, Unfolding unfolding, Tensor.Writer weight) {
         double[] core = svd.projection().backingArray();
         int s0 = unfolding.s0();
         int s3 = unfolding.s3();
         int m = s0 * s3;
-        double[] out = new double[s0 * r * s3];
         for (int o = 0; o < s0; o++) {
             for (int c = 0; c < r; c++) {
-                System.arraycopy(core, c * m + o * s3, out, (o * r + c) * s3, s3);
+                int from = c * m + o * s3;
+                int to = (o * r + c) * s3;
+                for (int y = 0; y < s3; y++) {
+                    weight.set(to + y, core[from + y]);
+                }
             }
         }
-        return out;
     }
 
     /**

@@ -118,7 +118,7 @@ public final class LayerDecomposer {
             RankDecision decision = decider.decide(name, conv, opened.singularValues());
             Optional<DecomposedLayer> layer =
                     decision.decomposes()
-                            ? Optional.of(opened.finish(decision.choice(), moments, damping))
+                            ? Optional.of(opened.finish(decision.choice(), moments, damping, true))
                             : Optional.empty();
             return new Outcome(decision, layer, opened.singularValues());
         }
@@ -303,6 +303,17 @@ public final class LayerDecomposer {
          */
         public DecomposedLayer finish(
                 RankChoice choice, Optional<double[]> moments, double damping) {
+            return finish(choice, moments, damping, false);
+        }
+
+        /**
+         * As {@link #finish(RankChoice, Optional, double)}; when {@code last}, the factorization is
+         * not kept for another rank, so its state is freed as early as the backend can ({@link
+         * Factorization#truncateAndClose}), before the new weights are built: the layer's peak is
+         * then the larger of the two, not their sum.
+         */
+        private DecomposedLayer finish(
+                RankChoice choice, Optional<double[]> moments, double damping, boolean last) {
             if (whitening != null && moments.isPresent()) {
                 throw new IllegalStateException(
                         "Layer '" + name + "' is factorized whitened already; no moments again");
@@ -317,8 +328,12 @@ public final class LayerDecomposer {
                                     unfolding.matrix(conv.weight()),
                                     whitening,
                                     !unfolding.mode().swapsChannels(),
-                                    factorization.truncate(choice.rank()));
+                                    truncate(choice.rank(), last));
                 } else if (moments.isPresent()) {
+                    if (last) {
+                        // Only the spectrum was needed: free it before the whitened factorization.
+                        factorization.close();
+                    }
                     svd =
                             dataAware(
                                     name,
@@ -329,7 +344,7 @@ public final class LayerDecomposer {
                                     choice,
                                     backend);
                 } else {
-                    svd = factorization.truncate(choice.rank());
+                    svd = truncate(choice.rank(), last);
                 }
                 DType dtype = conv.weight().dtype();
                 Tensor firstWeight = Factors.firstWeight(unfolding, svd, dtype);
@@ -380,6 +395,10 @@ public final class LayerDecomposer {
             }
         }
 
+        private SvdResult truncate(int rank, boolean last) {
+            return last ? factorization.truncateAndClose(rank) : factorization.truncate(rank);
+        }
+
         @Override
         public void close() {
             factorization.close();
@@ -419,7 +438,7 @@ public final class LayerDecomposer {
         try (Factorization factorization = backend.factorize(whitened)) {
             double[] sw = factorization.singularValues();
             checkSpectrum(name, sw, unfolding, backend);
-            SvdResult svd = factorization.truncate(choice.rank());
+            SvdResult svd = factorization.truncateAndClose(choice.rank());
             return Whitening.unwhiten(a, l, rowSide, svd);
         }
     }
@@ -451,9 +470,9 @@ public final class LayerDecomposer {
     /**
      * The bytes decomposing a layer needs at its peak: the float64 unfolding (unless the backend
      * streams it, {@link ComputeBackend#streamsMatrix()}), the backend's workspace on the heap, and
-     * the two factors ({@code P}, {@code P^T A}, their float64 copies as weights, and for a dtype
-     * narrower than float64 their rounded copies) at the largest rank the rule can give ({@code n/4
-     * + 16}, or {@code n} at full rank).
+     * the two factors ({@code P}, {@code P^T A} in float64, the new weights in the layer's dtype,
+     * and for 16-bit types the rounded copies the stored error is formed from) at the largest rank
+     * the rule can give ({@code n/4 + 16}, or {@code n} at full rank).
      *
      * @param conv an eligible layer
      * @param backend the backend that will factorize it
@@ -482,9 +501,13 @@ public final class LayerDecomposer {
         long n = rows;
         long m = cols;
         long rank = fullRank ? n : Math.min(n, n / 4 + 16);
-        // P and P^T A, their copies as weights, and for a narrower dtype their rounded copies.
-        long copies = dtype == DType.FLOAT64 ? 2 : 3;
-        long factors = copies * 8L * rank * (n + m);
+        // P and P^T A in float64, the new weights in the layer's dtype (written straight from
+        // them), and for 16-bit types the rounded float64 copies the stored error is formed from.
+        long perElement = 8L + dtype.byteSize();
+        if (dtype == DType.FLOAT16 || dtype == DType.BFLOAT16) {
+            perElement += dtype.byteSize() + 8L;
+        }
+        long factors = perElement * rank * (n + m);
         // A backend that streams A reads it a block at a time (its blocks are in its workspace).
         long matrix = backend.streamsMatrix() ? 0 : 8L * n * m;
         return matrix + backend.workspaceBytes((int) n, (int) m) + factors;

@@ -115,20 +115,102 @@ public final class Tensor {
      * @param shape the dimensions
      * @param values {@code numel} values in row-major order
      * @return the tensor
-     * @throws IllegalArgumentException if {@code dtype} is not floating point
+     * @throws IllegalArgumentException if {@code dtype} is not floating point or the number of
+     *     values is not the shape's
      */
     public static Tensor fromDoubles(DType dtype, int[] shape, double[] values) {
+        Writer writer = writer(dtype, shape);
+        if (values.length != writer.size) {
+            throw new IllegalArgumentException(
+                    "A tensor of shape "
+                            + Arrays.toString(shape)
+                            + " needs "
+                            + writer.size
+                            + " values, got "
+                            + values.length);
+        }
+        for (int i = 0; i < values.length; i++) {
+            writer.set(i, values[i]);
+        }
+        return writer.toTensor();
+    }
+
+    /**
+     * A writer that fills a new floating-point tensor element by element, in any order, rounding
+     * and clamping each value as {@link #fromDoubles(DType, int[], double[])} does: for building a
+     * tensor from values laid out differently (a permutation of a factor, say) without a float64
+     * copy of them first.
+     *
+     * @param dtype a floating-point type
+     * @param shape the dimensions
+     * @return the writer; elements not set stay zero
+     * @throws IllegalArgumentException if {@code dtype} is not floating point or the shape is
+     *     invalid
+     */
+    public static Writer writer(DType dtype, int[] shape) {
         if (!dtype.isFloatingPoint()) {
             throw new IllegalArgumentException("Cannot store float values as " + dtype);
         }
-        ByteBuffer buffer = allocate(values.length, dtype);
-        double max = dtype.maxFinite();
-        for (double value : values) {
-            double clamped = Math.max(-max, Math.min(max, value));
-            putDouble(buffer, dtype, Double.isNaN(value) ? value : clamped);
+        return new Writer(dtype, shape);
+    }
+
+    /**
+     * Fills a new tensor by flat index ({@link #writer}); {@link #toTensor()} ends it. Not
+     * thread-safe.
+     */
+    public static final class Writer {
+        private final DType dtype;
+        private final int[] shape;
+        private final int size;
+        private final double max;
+        private ByteBuffer buffer;
+
+        private Writer(DType dtype, int[] shape) {
+            this.dtype = dtype;
+            this.shape = shape.clone();
+            this.size = Math.toIntExact(elementCount(this.shape));
+            this.max = dtype.maxFinite();
+            this.buffer = allocate(size, dtype);
         }
-        buffer.flip();
-        return new Tensor(dtype, shape, buffer);
+
+        /**
+         * Sets one element: {@code value} rounded to the nearest value of the type and clamped to
+         * its finite range; NaN stays NaN.
+         *
+         * @param index the flat row-major index
+         * @param value the value
+         * @throws IndexOutOfBoundsException if the index is outside the tensor
+         * @throws IllegalStateException after {@link #toTensor()}
+         */
+        public void set(int index, double value) {
+            if (buffer == null) {
+                throw new IllegalStateException("The tensor is built already");
+            }
+            int at = Objects.checkIndex(index, size) * dtype.byteSize();
+            double stored = Double.isNaN(value) ? value : Math.max(-max, Math.min(max, value));
+            switch (dtype) {
+                case FLOAT16 -> buffer.putShort(at, HalfFloats.floatToHalf((float) stored));
+                case BFLOAT16 -> buffer.putShort(at, HalfFloats.floatToBfloat16((float) stored));
+                case FLOAT32 -> buffer.putFloat(at, (float) stored);
+                case FLOAT64 -> buffer.putDouble(at, stored);
+                default -> throw new IllegalStateException("not a float type: " + dtype);
+            }
+        }
+
+        /**
+         * The tensor, holding the bytes written (not copied); the writer cannot be used after.
+         *
+         * @return the tensor
+         * @throws IllegalStateException if called twice
+         */
+        public Tensor toTensor() {
+            if (buffer == null) {
+                throw new IllegalStateException("The tensor is built already");
+            }
+            Tensor tensor = new Tensor(dtype, shape, buffer);
+            buffer = null;
+            return tensor;
+        }
     }
 
     /**
@@ -145,16 +227,6 @@ public final class Tensor {
     private static ByteBuffer allocate(long count, DType dtype) {
         return ByteBuffer.allocate(Math.toIntExact(count * dtype.byteSize()))
                 .order(ByteOrder.LITTLE_ENDIAN);
-    }
-
-    private static void putDouble(ByteBuffer buffer, DType dtype, double value) {
-        switch (dtype) {
-            case FLOAT16 -> buffer.putShort(HalfFloats.floatToHalf((float) value));
-            case BFLOAT16 -> buffer.putShort(HalfFloats.floatToBfloat16((float) value));
-            case FLOAT32 -> buffer.putFloat((float) value);
-            case FLOAT64 -> buffer.putDouble(value);
-            default -> throw new IllegalStateException("not a float type: " + dtype);
-        }
     }
 
     /**

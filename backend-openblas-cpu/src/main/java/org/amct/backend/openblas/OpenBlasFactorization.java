@@ -51,7 +51,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code truncate(r)}: peak {@code n^2 + 4n} (kept) {@code + n r} (eigenvectors {@code Z},
  *       then {@code P}) {@code + n r + r m} (the returned {@code P} and {@code P^T A} on the Java
  *       heap) {@code + b (n + r)} (a block and its product) {@code + 33n + 32r} ({@code dstein}'s
- *       or {@code dstemr}'s and {@code dormtr}'s workspaces, the copies of {@code d, e}).
+ *       or {@code dstemr}'s and {@code dormtr}'s workspaces, the copies of {@code d, e});
+ *   <li>{@link #truncateAndClose(int)}: the kept {@code n^2 + 4n} are freed once {@code P} is
+ *       formed, so its peak is the larger of {@code n^2 + n r + O(n)} (forming {@code P}) and
+ *       {@code 2 n r + r m + b (n + r)} (the product and the heap copies).
  * </ul>
  *
  * So the peak is {@code n^2 + 2 n r + r m + b (n + r) + O(n)}: for the ranks the decomposition
@@ -143,13 +146,32 @@ final class OpenBlasFactorization implements Factorization {
 
     @Override
     public SvdResult truncate(int rank) {
+        return truncate(rank, false);
+    }
+
+    /** Frees {@code G} (the reflectors) as soon as {@code P} is formed, then closes. */
+    @Override
+    public SvdResult truncateAndClose(int rank) {
+        try {
+            return truncate(rank, true);
+        } finally {
+            close();
+        }
+    }
+
+    private SvdResult truncate(int rank, boolean last) {
         BackendChecks.requireFactorizationOpen(OpenBlasBackendProvider.ID, closed);
         BackendChecks.requireRank(OpenBlasBackendProvider.ID, rank, rows, cols);
         threadSetting.run();
         long start = System.nanoTime();
         try (DoublePointer vectors = tridiagonal.topEigenvectors(rank)) {
-            double[] left = leftVectors(vectors, rank);
+            if (last) {
+                // The n^2 reflectors are not needed for P^T A: free them before the heap copies.
+                tridiagonal.close();
+                tridiagonal = null;
+            }
             double[] projection = projection(vectors, rank);
+            double[] left = leftVectors(vectors, rank);
             LOG.debug(
                     "openblas: truncated {} x {} to rank {} in {} ms",
                     rows,
