@@ -17,6 +17,7 @@ import org.amct.api.backend.BackendSelection;
 import org.amct.api.backend.OpenedBackend;
 import org.amct.api.backend.ThreadPolicy;
 import org.amct.api.decompose.DecomposedLayer;
+import org.amct.api.decompose.FactorSpill;
 import org.amct.api.decompose.LayerCost;
 import org.amct.api.decompose.LayerDecomposer;
 import org.amct.api.decompose.LayerRunner;
@@ -483,6 +484,7 @@ public final class DecompositionPlan implements AutoCloseable {
         ProgressListener progress = options.progress();
         int total = selection.distinct.size();
         Map<String, LayerDecomposer.Outcome> outcomes = new LinkedHashMap<>(fixed);
+        FactorSpill spill = FactorSpill.forThisHeap();
         for (Layer layer : layers) {
             String name = layer.name();
             int rank = checked.getOrDefault(name, 0);
@@ -493,7 +495,9 @@ public final class DecompositionPlan implements AutoCloseable {
                             ? Optional.of(opened.get(name).finish(decision.choice()))
                             : Optional.empty();
             LayerDecomposer.Outcome outcome =
-                    new LayerDecomposer.Outcome(decision, result, layer.singularValues);
+                    spill.keep(
+                            name,
+                            new LayerDecomposer.Outcome(decision, result, layer.singularValues));
             outcomes.put(name, outcome);
             if (log) {
                 TensorDecompose.logLayer(name, outcome);

@@ -15,7 +15,8 @@ import org.amct.spi.ComputeBackend;
 
 /**
  * Decomposes a set of independent layers on one backend, one after the other or several at once
- * when the backend is thread-safe, admitting each layer only when its memory fits. Results do not
+ * when the backend is thread-safe, admitting each layer only when its memory fits, and keeping the
+ * new weights beyond a share of the heap in mapped files ({@link FactorSpill}). Results do not
  * depend on the order or the concurrency: each layer is a pure function of its weight.
  */
 public final class LayerRunner {
@@ -80,6 +81,7 @@ public final class LayerRunner {
             double damping,
             Listener listener) {
         MemoryBudget budget = new MemoryBudget();
+        FactorSpill spill = FactorSpill.forThisHeap();
         if (parallelism <= 1 || layers.size() <= 1 || !backend.isThreadSafe()) {
             Map<String, LayerDecomposer.Outcome> results = new LinkedHashMap<>();
             layers.forEach(
@@ -88,7 +90,7 @@ public final class LayerRunner {
                                     name,
                                     one(
                                             name, conv, backend, highRanks, decider, moments,
-                                            damping, budget, listener)));
+                                            damping, budget, spill, listener)));
             return results;
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, layers.size()));
@@ -101,7 +103,8 @@ public final class LayerRunner {
                                             () ->
                                                     one(
                                                             name, conv, backend, highRanks, decider,
-                                                            moments, damping, budget, listener))));
+                                                            moments, damping, budget, spill,
+                                                            listener))));
             Map<String, LayerDecomposer.Outcome> results = new LinkedHashMap<>();
             int i = 0;
             for (String name : layers.keySet()) {
@@ -138,6 +141,7 @@ public final class LayerRunner {
             Optional<Moments> source,
             double damping,
             MemoryBudget budget,
+            FactorSpill spill,
             Listener listener) {
         if (Thread.currentThread().isInterrupted()) {
             throw interrupted(name);
@@ -157,7 +161,10 @@ public final class LayerRunner {
         try {
             listener.started(name);
             LayerDecomposer.Outcome result =
-                    LayerDecomposer.decompose(name, conv, backend, decider, moments, damping);
+                    spill.keep(
+                            name,
+                            LayerDecomposer.decompose(
+                                    name, conv, backend, decider, moments, damping));
             listener.done(name, result);
             return result;
         } finally {

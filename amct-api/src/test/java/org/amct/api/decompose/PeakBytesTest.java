@@ -52,13 +52,17 @@ class PeakBytesTest {
         int n = 1536;
         int m = 1536;
         long r = n / 4 + 16;
-        long factors = 3 * 8L * r * (n + m); // float32: P, C, their weight copies, rounded copies
+        long factors = (8 + 4) * r * (n + m); // float32: P and C in float64, the weights
         assertEquals(
                 8L * n * m + 1000 + factors,
                 LayerDecomposer.peakBytes(n, m, DType.FLOAT32, backend(false, 1000), false));
         assertEquals(
                 8L * n * m + 1000 + 2 * 8L * n * (n + m),
                 LayerDecomposer.peakBytes(n, m, DType.FLOAT64, backend(false, 1000), true));
+        // 16-bit: the weights, and the rounded copies the stored error is formed from
+        assertEquals(
+                8L * n * m + 1000 + (8 + 2 + 2 + 8) * r * (n + m),
+                LayerDecomposer.peakBytes(n, m, DType.FLOAT16, backend(false, 1000), false));
     }
 
     @Test

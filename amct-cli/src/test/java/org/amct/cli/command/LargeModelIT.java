@@ -12,6 +12,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -48,30 +49,7 @@ class LargeModelIT {
         assertTrue(data > 4 * HEAP_MIB << 20, data + " bytes of tensor data");
         Map<String, String> before = digests(model.getParent());
         Path out = temp.resolve("out");
-        Path log = temp.resolve("amct.log");
-        ProcessBuilder builder =
-                new ProcessBuilder(
-                        ROOT.resolve("amct").toString(),
-                        "decompose",
-                        model.toString(),
-                        "-o",
-                        out.toString(),
-                        "--backend",
-                        "ejml",
-                        "--threads",
-                        "1");
-        builder.environment().put("AMCT_SKIP_BUILD", "1");
-        builder.environment().put("AMCT_JAVA_OPTS", "-Xmx" + HEAP_MIB + "m");
-        Process process =
-                builder.directory(ROOT.toFile())
-                        .redirectErrorStream(true)
-                        .redirectOutput(log.toFile())
-                        .start();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("no result after 120 s: " + Files.readString(log));
-        }
-        assertEquals(0, process.exitValue(), Files.readString(log));
+        decompose(model, out, HEAP_MIB, temp.resolve("spill"), false);
 
         Path decomposed = out.resolve("big_decomposed.onnx");
         assertEquals(external, Files.exists(out.resolve("big_decomposed.onnx.data")));
@@ -84,6 +62,75 @@ class LargeModelIT {
                 Files.size(out.resolve("decomposed_weights.safetensors")) > large.byteSize(),
                 "the state dict holds fc.weight");
         assertEquals(before, digests(model.getParent()), "the inputs are unchanged");
+    }
+
+    /**
+     * New weights beyond a quarter of the heap go to memory-mapped temporary files: 48 layers
+     * whose factors take about 60 MB, under a 128 MB heap (32 MB for them), give the same
+     * decomposed model and weights file, byte for byte, as under a heap that holds them all, and
+     * leave nothing in the temporary folder.
+     */
+    @org.junit.jupiter.api.Test
+    void newWeightsBeyondTheHeapShareAreSpilledWithTheSameOutputs() throws Exception {
+        Path model = temp.resolve("in").resolve("deep.onnx");
+        LargeOnnxModels.write(model, new LargeOnnxModels.Spec(48, 256, 3, 0, false));
+        Path spill = temp.resolve("spill");
+        Path small = temp.resolve("small");
+        Path large = temp.resolve("large");
+        String spilled = decompose(model, small, 2 * HEAP_MIB, spill, true);
+        String inHeap = decompose(model, large, 1024, spill, true);
+        assertTrue(spilled.contains("kept in memory-mapped temporary files in " + spill), spilled);
+        assertTrue(!inHeap.contains("memory-mapped temporary files"), inHeap);
+        for (String file :
+                new String[] {"deep_decomposed.onnx", "decomposed_weights.safetensors"}) {
+            assertEquals(
+                    -1L,
+                    Files.mismatch(small.resolve(file), large.resolve(file)),
+                    file + " differs");
+        }
+        try (Stream<Path> left = Files.list(spill)) {
+            assertEquals(List.of(), left.toList(), "nothing is left in the temporary folder");
+        }
+    }
+
+    /**
+     * Runs the launcher's {@code amct decompose} on EJML with one thread, the given heap and
+     * temporary folder, and returns its output; fails unless it exits with 0.
+     */
+    private String decompose(Path model, Path out, long heapMib, Path tmp, boolean verbose)
+            throws Exception {
+        Files.createDirectories(tmp);
+        Path log = temp.resolve("amct-" + out.getFileName() + ".log");
+        List<String> command =
+                new java.util.ArrayList<>(
+                        List.of(
+                                ROOT.resolve("amct").toString(),
+                                "decompose",
+                                model.toString(),
+                                "-o",
+                                out.toString(),
+                                "--backend",
+                                "ejml",
+                                "--threads",
+                                "1"));
+        if (verbose) {
+            command.add("--verbose");
+        }
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("AMCT_SKIP_BUILD", "1");
+        builder.environment().put("AMCT_JAVA_OPTS", "-Xmx" + heapMib + "m -Djava.io.tmpdir=" + tmp);
+        Process process =
+                builder.directory(ROOT.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("no result after 120 s: " + Files.readString(log));
+        }
+        String output = Files.readString(log);
+        assertEquals(0, process.exitValue(), output);
+        return output;
     }
 
     /** SHA-256 of every file in a folder, read as a stream. */
