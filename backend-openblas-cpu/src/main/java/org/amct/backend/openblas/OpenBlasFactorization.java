@@ -170,14 +170,16 @@ final class OpenBlasFactorization implements Factorization {
                 tridiagonal.close();
                 tridiagonal = null;
             }
+            long formed = System.nanoTime();
             double[] projection = projection(vectors, rank);
             double[] left = leftVectors(vectors, rank);
             LOG.debug(
-                    "openblas: truncated {} x {} to rank {} in {} ms",
+                    "openblas: truncated {} x {} to rank {} in {} ms (P^T A and the copies {} ms)",
                     rows,
                     cols,
                     rank,
-                    (System.nanoTime() - start) / 1_000_000);
+                    (System.nanoTime() - start) / 1_000_000,
+                    (System.nanoTime() - formed) / 1_000_000);
             return new SvdResult(
                     DenseMatrix.wrap(rows, rank, left), DenseMatrix.wrap(rank, cols, projection));
         }

@@ -179,7 +179,9 @@ final class OpenBlasTridiagonal implements AutoCloseable {
         DoublePointer vectors = OpenBlasBuffers.allocate((long) order * count);
         boolean complete = false;
         try {
+            long start = System.nanoTime();
             tridiagonalEigenvectors(count, vectors);
+            long found = System.nanoTime();
             int info =
                     LAPACKE_dormtr(
                             LAPACK_COL_MAJOR,
@@ -194,6 +196,13 @@ final class OpenBlasTridiagonal implements AutoCloseable {
                             vectors,
                             order);
             OpenBlasLapack.check(info, "LAPACKE_dormtr", context);
+            LOG.debug(
+                    "openblas: {} eigenvectors of {}: of T in {} ms ({}), Q applied in {} ms",
+                    count,
+                    context,
+                    (found - start) / 1_000_000,
+                    route,
+                    (System.nanoTime() - found) / 1_000_000);
             complete = true;
             return vectors;
         } finally {
