@@ -65,10 +65,10 @@ class LargeModelIT {
     }
 
     /**
-     * New weights beyond a quarter of the heap go to memory-mapped temporary files: 48 layers
-     * whose factors take about 60 MB, under a 128 MB heap (32 MB for them), give the same
-     * decomposed model and weights file, byte for byte, as under a heap that holds them all, and
-     * leave nothing in the temporary folder.
+     * New weights beyond a quarter of the heap go to memory-mapped temporary files: 48 layers whose
+     * factors take about 60 MB, under a 128 MB heap (32 MB for them), give the same decomposed
+     * model and weights file, byte for byte, as under a heap that holds them all, and leave nothing
+     * in the temporary folder.
      */
     @org.junit.jupiter.api.Test
     void newWeightsBeyondTheHeapShareAreSpilledWithTheSameOutputs() throws Exception {
