@@ -150,6 +150,91 @@ class OpenBlasTridiagonalTest {
         }
     }
 
+    /**
+     * The grouped back-transformation gives what {@code dormtr} gives, for groups that divide the
+     * reflectors and groups that leave a partial one, down to one reflector per group and to {@code
+     * n = 1, 2}.
+     */
+    @Test
+    void groupedReflectorsApplyTheSameQAsDormtr() {
+        Random random = new Random(23);
+        for (int n : new int[] {1, 2, 3, 130, 257}) {
+            double[] x = new double[n * n];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = random.nextGaussian();
+            }
+            double[] g = new double[n * n];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j <= i; j++) {
+                    double sum = 0;
+                    for (int k = 0; k < n; k++) {
+                        sum += x[k * n + i] * x[k * n + j];
+                    }
+                    g[j * n + i] = sum; // lower triangle, column-major
+                }
+            }
+            int count = Math.max(1, n / 3);
+            double[] c = new double[n * count];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = random.nextGaussian();
+            }
+            try (DoublePointer a = copy(g);
+                    DoublePointer d = OpenBlasBuffers.allocate(n);
+                    DoublePointer e = OpenBlasBuffers.allocate(n);
+                    DoublePointer tau = OpenBlasBuffers.allocate(n);
+                    DoublePointer expected = copy(c)) {
+                assertEquals(
+                        0,
+                        org.bytedeco.openblas.global.openblas.LAPACKE_dsytrd(
+                                org.bytedeco.openblas.global.openblas.LAPACK_COL_MAJOR,
+                                (byte) 'L',
+                                n,
+                                a,
+                                n,
+                                d,
+                                e,
+                                tau));
+                assertEquals(
+                        0,
+                        org.bytedeco.openblas.global.openblas.LAPACKE_dormtr(
+                                org.bytedeco.openblas.global.openblas.LAPACK_COL_MAJOR,
+                                (byte) 'L',
+                                (byte) 'L',
+                                (byte) 'N',
+                                n,
+                                count,
+                                a,
+                                n,
+                                tau,
+                                expected,
+                                n));
+                double[] want = new double[n * count];
+                expected.get(want);
+                for (int block : new int[] {1, 7, 64, OpenBlasTridiagonal.Q_BLOCK}) {
+                    try (DoublePointer got = copy(c)) {
+                        OpenBlasTridiagonal.applyQ(a, tau, n, got, count, block);
+                        double[] have = new double[n * count];
+                        got.get(have);
+                        for (int i = 0; i < have.length; i++) {
+                            assertTrue(
+                                    Math.abs(have[i] - want[i]) <= 64 * n * EPS,
+                                    "n="
+                                            + n
+                                            + " block="
+                                            + block
+                                            + " element "
+                                            + i
+                                            + ": "
+                                            + have[i]
+                                            + " against dormtr's "
+                                            + want[i]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** Orthonormal columns, and {@code G z_k = lambda z_k} for the top {@code count} values. */
     private static void assertEigenvectors(
             double[] g, int n, double[] ascending, DoublePointer vectors, int count) {
