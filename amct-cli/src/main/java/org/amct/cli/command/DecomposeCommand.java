@@ -2,7 +2,6 @@ package org.amct.cli.command;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -152,10 +151,14 @@ final class DecomposeCommand implements Callable<Integer> {
             return run(minCosine);
         } catch (OutOfMemoryError e) {
             // Whatever the run held is unreachable now; the staging folder is already removed.
+            // The model's size is no guide: its tensors are memory-mapped (a file the heap would
+            // have to hold is refused before it is read), new weights beyond a quarter of the heap
+            // are spilled, and each layer is admitted only when its estimate fits; running out
+            // means the estimates fell short, so twice the heap is the honest suggestion.
             throw new InvalidInputException(
                     HeapShortage.ranOut(
                             "Decomposing " + Quoted.of(model),
-                            3 * Files.size(model) + (256L << 20)),
+                            Math.max(2 * Runtime.getRuntime().maxMemory(), 512L << 20)),
                     e);
         }
     }
